@@ -1,0 +1,335 @@
+//! The signed entry: what travels between nodes, is stored byte for byte, and is verified by
+//! everyone.
+//!
+//! An entry is one line of canonical JSON (RFC 8785) with four members:
+//!
+//! ```text
+//! {"body":{…draft…},"head":{…header…},"id":"<64 hex>","sig":"<128 hex>"}
+//! ```
+//!
+//! The header commits to the body by its blake3 hash and length (as p2panda's header does), so
+//! that a later retraction can erase the body while every peer still recognises the id. The
+//! signed bytes are `SIGNING_DOMAIN || canonical(head)`; the id is the blake3 hash of those
+//! signed bytes; the signature is ed25519 over them, checked with `verify_strict`. See SPEC.md.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::canonical::{self, CanonicalError};
+use crate::draft::{Draft, DraftError};
+use crate::id::{self, Id};
+use crate::key::{PublicKey, SecretKey};
+use crate::model::Kind;
+
+/// The largest entry accepted, in bytes of its wire line (256 KiB). Checked before parsing.
+pub const MAX_ENTRY_BYTES: usize = 256 * 1024;
+
+/// The format version this crate writes and reads (`head.v`).
+pub const FORMAT_VERSION: u64 = 1;
+
+/// The domain-separation prefix of the signed bytes, so that an entry signature can never be
+/// replayed as a signature of anything else.
+pub const SIGNING_DOMAIN: &[u8] = b"audacities/entry/v1\n";
+
+/// How far in the future an entry's creation time may be, against the receiving node's clock,
+/// before it is refused (10 minutes).
+pub const MAX_CLOCK_SKEW_MS: u64 = 10 * 60 * 1000;
+
+/// The envelope's header: who signed, for which city, when, what it revises, and the body's hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Header {
+    /// Format version, [`FORMAT_VERSION`].
+    pub v: u64,
+    /// The body's kind (`case_study`, …).
+    pub kind: String,
+    /// The key that signed this entry.
+    pub signer: PublicKey,
+    /// The city the entry speaks for. Equal to `signer` for a city key; a staff key delegated by
+    /// the city differs (a later version of the protocol).
+    pub city: PublicKey,
+    /// Creation time, milliseconds since the Unix epoch (UTC).
+    pub created: u64,
+    /// For a new version of a document: which document and which version(s) it replaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revises: Option<Revises>,
+    /// blake3 of the body's canonical bytes.
+    pub body_hash: Id,
+    /// Length of the body's canonical bytes.
+    pub body_len: u64,
+}
+
+/// What a new version replaces: the document (the id of its first version) and the version(s)
+/// it supersedes — more than one when it merges concurrent revisions. Sorted, without repeats.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Revises {
+    pub doc: Id,
+    pub prev: Vec<Id>,
+}
+
+/// Why bytes are not a valid entry. Each variant names the cause.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EntryError {
+    #[error("entry is {len} bytes, over the limit of {max} bytes")]
+    TooLarge { len: usize, max: usize },
+    #[error(transparent)]
+    Canonical(#[from] CanonicalError),
+    #[error("{path}: {message}")]
+    Shape { path: String, message: String },
+    #[error("head.v: format version {0} is not supported (this node reads version 1)")]
+    Version(u64),
+    #[error("id: claimed id {claimed} is not the blake3 hash of the signed bytes ({computed})")]
+    IdMismatch { claimed: String, computed: Id },
+    #[error("sig: the signature does not verify for signer {signer}")]
+    BadSignature { signer: PublicKey },
+    #[error(
+        "head.city: signer {signer} is not the city key {city}, and delegations are not known to this node"
+    )]
+    NotTheCity { signer: PublicKey, city: PublicKey },
+    #[error("body: its blake3 hash {computed} does not match head.body_hash {claimed}")]
+    BodyHash { claimed: Id, computed: Id },
+    #[error("body: its length {computed} does not match head.body_len {claimed}")]
+    BodyLen { claimed: u64, computed: u64 },
+    #[error("head.kind: {0:?} is not a kind this node knows")]
+    UnknownKind(String),
+    #[error("body.kind: {body:?} differs from head.kind {head:?}")]
+    KindMismatch { head: String, body: String },
+    #[error("head.revises.prev: {0}")]
+    Revises(&'static str),
+    #[error("head.created: {created} ms is {ahead_ms} ms ahead of this node's clock (limit {max} ms); check the clock of the signing machine")]
+    FromTheFuture { created: u64, ahead_ms: u64, max: u64 },
+    #[error("body: {0}")]
+    Draft(#[from] DraftError),
+}
+
+/// A verified entry: its signature, id and body have been checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    id: Id,
+    head: Header,
+    sig: [u8; 64],
+    draft: Draft,
+    bytes: Vec<u8>,
+}
+
+impl Entry {
+    /// Signs a draft with a city key. `created` is in milliseconds since the Unix epoch.
+    pub fn sign(
+        draft: &Draft,
+        key: &SecretKey,
+        created: u64,
+        revises: Option<Revises>,
+    ) -> Result<Self, EntryError> {
+        let body = canonical::to_bytes(draft.value())?;
+        let head = Header {
+            v: FORMAT_VERSION,
+            kind: draft.kind().as_str().to_owned(),
+            signer: key.public(),
+            city: key.public(),
+            created,
+            revises: revises.map(Revises::normalized),
+            body_hash: Id::hash(&body),
+            body_len: body.len() as u64,
+        };
+        let signed = signed_bytes(&head)?;
+        let sig = key.sign(&signed);
+        let id = Id::hash(&signed);
+        let mut line = Map::new();
+        line.insert("body".into(), draft.value().clone());
+        line.insert("head".into(), to_value(&head)?);
+        line.insert("id".into(), Value::String(id.to_string()));
+        line.insert("sig".into(), Value::String(hex::encode(sig)));
+        let bytes = canonical::to_bytes(&Value::Object(line))?;
+        if bytes.len() > MAX_ENTRY_BYTES {
+            return Err(EntryError::TooLarge {
+                len: bytes.len(),
+                max: MAX_ENTRY_BYTES,
+            });
+        }
+        Ok(Self {
+            id,
+            head,
+            sig,
+            draft: draft.clone(),
+            bytes,
+        })
+    }
+
+    /// Decodes and verifies an entry's wire line, in this order: size limit, canonical JSON,
+    /// shape, version, id, signature, signer, body hash, body validation.
+    pub fn decode(bytes: &[u8]) -> Result<Self, EntryError> {
+        if bytes.len() > MAX_ENTRY_BYTES {
+            return Err(EntryError::TooLarge {
+                len: bytes.len(),
+                max: MAX_ENTRY_BYTES,
+            });
+        }
+        let value = canonical::parse(bytes)?;
+        let Value::Object(mut line) = value else {
+            return Err(shape("(root)", "an entry is a JSON object"));
+        };
+        for key in line.keys() {
+            if !["body", "head", "id", "sig"].contains(&key.as_str()) {
+                return Err(shape(
+                    key,
+                    "unknown member; an entry has exactly body, head, id and sig",
+                ));
+            }
+        }
+        let head_value = line.remove("head").ok_or_else(|| shape("head", "missing"))?;
+        let body = line.remove("body").ok_or_else(|| shape("body", "missing"))?;
+        let claimed_id = match line.remove("id") {
+            Some(Value::String(s)) => s,
+            Some(_) => return Err(shape("id", "expected a string")),
+            None => return Err(shape("id", "missing")),
+        };
+        let sig = match line.remove("sig") {
+            Some(Value::String(s)) => id::parse_hex64(&s)
+                .ok_or_else(|| shape("sig", "expected 128 lowercase hexadecimal characters"))?,
+            Some(_) => return Err(shape("sig", "expected a string")),
+            None => return Err(shape("sig", "missing")),
+        };
+        let head: Header = serde_path_to_error::deserialize(&head_value).map_err(|e| {
+            let path = e.path().to_string();
+            shape(&format!("head.{path}"), &e.into_inner().to_string())
+        })?;
+        if head.v != FORMAT_VERSION {
+            return Err(EntryError::Version(head.v));
+        }
+        // The header must be exactly what this crate would write (no `revises: null`, …), so
+        // that the signed bytes below are the received ones.
+        if to_value(&head)? != head_value {
+            return Err(shape("head", "not in the form this version writes"));
+        }
+        let signed = signed_bytes(&head)?;
+        let id = Id::hash(&signed);
+        if claimed_id != id.to_string() {
+            return Err(EntryError::IdMismatch {
+                claimed: claimed_id,
+                computed: id,
+            });
+        }
+        if !head.signer.verify_strict(&signed, &sig) {
+            return Err(EntryError::BadSignature {
+                signer: head.signer,
+            });
+        }
+        if head.signer != head.city {
+            return Err(EntryError::NotTheCity {
+                signer: head.signer,
+                city: head.city,
+            });
+        }
+        if let Some(revises) = &head.revises {
+            revises.check()?;
+        }
+        let body_bytes = canonical::to_bytes(&body)?;
+        let body_hash = Id::hash(&body_bytes);
+        if body_hash != head.body_hash {
+            return Err(EntryError::BodyHash {
+                claimed: head.body_hash,
+                computed: body_hash,
+            });
+        }
+        if body_bytes.len() as u64 != head.body_len {
+            return Err(EntryError::BodyLen {
+                claimed: head.body_len,
+                computed: body_bytes.len() as u64,
+            });
+        }
+        let kind: Kind = head
+            .kind
+            .parse()
+            .map_err(|_| EntryError::UnknownKind(head.kind.clone()))?;
+        if body.get("kind").and_then(Value::as_str) != Some(kind.as_str()) {
+            let body_kind = body.get("kind").map(|k| k.to_string()).unwrap_or_default();
+            return Err(EntryError::KindMismatch {
+                head: head.kind.clone(),
+                body: body_kind,
+            });
+        }
+        let draft = Draft::from_value(body)?;
+        Ok(Self {
+            id,
+            head,
+            sig,
+            draft,
+            bytes: bytes.to_vec(),
+        })
+    }
+
+    /// Refuses an entry dated more than [`MAX_CLOCK_SKEW_MS`] after `now_ms`.
+    pub fn check_clock(&self, now_ms: u64) -> Result<(), EntryError> {
+        let ahead_ms = self.head.created.saturating_sub(now_ms);
+        if ahead_ms > MAX_CLOCK_SKEW_MS {
+            return Err(EntryError::FromTheFuture {
+                created: self.head.created,
+                ahead_ms,
+                max: MAX_CLOCK_SKEW_MS,
+            });
+        }
+        Ok(())
+    }
+
+    pub fn id(&self) -> Id {
+        self.id
+    }
+
+    pub fn head(&self) -> &Header {
+        &self.head
+    }
+
+    pub fn draft(&self) -> &Draft {
+        &self.draft
+    }
+
+    pub fn signature(&self) -> &[u8; 64] {
+        &self.sig
+    }
+
+    /// The exact wire line (no trailing newline).
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+}
+
+impl Revises {
+    fn normalized(mut self) -> Self {
+        self.prev.sort();
+        self.prev.dedup();
+        self
+    }
+
+    fn check(&self) -> Result<(), EntryError> {
+        if self.prev.is_empty() {
+            return Err(EntryError::Revises("must name at least one version"));
+        }
+        if self.prev.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(EntryError::Revises("must be sorted, without repeats"));
+        }
+        Ok(())
+    }
+}
+
+/// `SIGNING_DOMAIN || canonical(head)`: the bytes that are signed and whose hash is the id.
+pub fn signed_bytes(head: &Header) -> Result<Vec<u8>, EntryError> {
+    let mut out = SIGNING_DOMAIN.to_vec();
+    out.extend(canonical::to_bytes(&to_value(head)?)?);
+    Ok(out)
+}
+
+fn to_value(head: &Header) -> Result<Value, EntryError> {
+    serde_json::to_value(head).map_err(|e| shape("head", &e.to_string()))
+}
+
+fn shape(path: &str, message: &str) -> EntryError {
+    EntryError::Shape {
+        path: path.to_owned(),
+        message: message.to_owned(),
+    }
+}
