@@ -1,0 +1,70 @@
+label-error = error
+label-hint = hint
+no-home-dir = no data folder could be found for this user
+hint-pass-home = pass --home DIR or set AUDACITIES_HOME
+hint-init = create one with: audacities init --city NAME --country CC (or pass --home DIR)
+hint-already-init = use this home as it is, or pass another --home DIR
+hint-chmod = restrict the key file with: chmod 600 { $path }
+hint-disk-full = free some disk space and run the command again; nothing was half-written
+home-failed = cannot open the home
+store-failed = the local database refused the operation
+hint-verify = run audacities verify to check the database
+bad-kind = unknown kind
+hint-kinds = kinds: case_study, scenario, governance_practice, actor, actor_relation, skill, method, indicator, recommendation
+bad-country = "{ $got }" is not an ISO 3166-1 alpha-2 country code
+hint-country = use two letters, e.g. FR, IT, ES, KR
+init-done = Home created in { $dir }
+init-key = City key (share it with partner cities): { $key }
+init-placeholder = The city has no name yet: set [city] name in config.toml, or run init with --city.
+init-next = Next: write a draft (see examples/), then run: audacities publish FILE
+publish-invalid = { $n ->
+    [one] 1 problem found; nothing was published
+   *[other] { $n } problems found; nothing was published
+  }
+hint-schema = fix the fields named above; audacities schema KIND prints every field of a kind
+published = { $n ->
+    [one] 1 entry published.
+   *[other] { $n } entries published.
+  }
+stdin-twice = - (stdin) can be given only once
+read-failed = cannot read
+unknown-format = { $file }: unknown draft format
+hint-formats = use a .toml, .json or .md (Markdown with +++ or --- front matter) file
+bad-theme = unknown theme "{ $got }"; themes are
+nothing-found = No entries.
+col-id = id
+col-kind = kind
+col-title = title
+col-themes = themes
+col-created = created
+col-snippet = excerpt
+col-city = city
+col-signer = signed by
+col-signature = signature
+signature-verified = verified (ed25519, strict)
+search-none = Nothing found for "{ $query }".
+bad-id = not an id
+hint-id-prefix = give the id or a prefix of at least 8 lowercase hexadecimal characters
+hint-list = audacities list and audacities search show the ids
+not-found = no entry { $id }
+stored-invalid = the stored entry { $id } no longer verifies: { $reason }
+export-failed = cannot export
+exported = { $n ->
+    [one] 1 entry written to { $file }.
+   *[other] { $n } entries written to { $file }.
+  }
+import-partial = { $n } entries had been stored before the failure; they are kept
+import-rejected-line = { $file }:{ $line }: rejected: { $reason }
+import-summary = Accepted: { $accepted }, duplicates: { $duplicates }, rejected: { $rejected }.
+import-some-rejected = { $n ->
+    [one] 1 entry was rejected; the others were imported
+   *[other] { $n } entries were rejected; the others were imported
+  }
+hint-rejected = the reasons are listed above; ask the sender for a fresh export
+verify-summary = { $n } entries checked, { $bad } invalid.
+verify-integrity-ok = Database integrity: ok.
+verify-failed = verification found problems
+hint-verify-failed = restore the listed entries from a partner's export (audacities import)
+demo-home = Demo home: { $dir }
+demo-kept = The demo home is kept in { $dir } — try: audacities --home { $dir } search commons
+demo-removed = The demo home was removed (run audacities demo --keep to keep it).

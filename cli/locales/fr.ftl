@@ -1,0 +1,70 @@
+label-error = erreur
+label-hint = conseil
+no-home-dir = aucun dossier de données n'a été trouvé pour cet utilisateur
+hint-pass-home = indiquez --home DOSSIER ou définissez AUDACITIES_HOME
+hint-init = créez-en un avec : audacities init --city NOM --country CC (ou indiquez --home DOSSIER)
+hint-already-init = utilisez ce dossier tel quel, ou indiquez un autre --home DOSSIER
+hint-chmod = restreignez le fichier de clé avec : chmod 600 { $path }
+hint-disk-full = libérez de l'espace disque et relancez la commande ; rien n'a été écrit à moitié
+home-failed = impossible d'ouvrir le dossier du nœud
+store-failed = la base locale a refusé l'opération
+hint-verify = lancez audacities verify pour contrôler la base
+bad-kind = type inconnu
+hint-kinds = types : case_study, scenario, governance_practice, actor, actor_relation, skill, method, indicator, recommendation
+bad-country = « { $got } » n'est pas un code pays ISO 3166-1 alpha-2
+hint-country = utilisez deux lettres, par ex. FR, IT, ES, KR
+init-done = Dossier créé dans { $dir }
+init-key = Clé de la ville (à partager avec les villes partenaires) : { $key }
+init-placeholder = La ville n'a pas encore de nom : renseignez [city] name dans config.toml, ou relancez init avec --city.
+init-next = Ensuite : rédigez un brouillon (voir examples/), puis lancez : audacities publish FICHIER
+publish-invalid = { $n ->
+    [one] 1 problème trouvé ; rien n'a été publié
+   *[other] { $n } problèmes trouvés ; rien n'a été publié
+  }
+hint-schema = corrigez les champs indiqués ; audacities schema TYPE affiche tous les champs d'un type
+published = { $n ->
+    [one] 1 entrée publiée.
+   *[other] { $n } entrées publiées.
+  }
+stdin-twice = - (entrée standard) ne peut être donné qu'une fois
+read-failed = lecture impossible
+unknown-format = { $file } : format de brouillon inconnu
+hint-formats = utilisez un fichier .toml, .json ou .md (Markdown avec en-tête +++ ou ---)
+bad-theme = thème inconnu « { $got } » ; les thèmes sont
+nothing-found = Aucune entrée.
+col-id = id
+col-kind = type
+col-title = titre
+col-themes = thèmes
+col-created = créée
+col-snippet = extrait
+col-city = ville
+col-signer = signée par
+col-signature = signature
+signature-verified = vérifiée (ed25519, stricte)
+search-none = Rien trouvé pour « { $query } ».
+bad-id = identifiant invalide
+hint-id-prefix = donnez l'identifiant ou un préfixe d'au moins 8 caractères hexadécimaux minuscules
+hint-list = audacities list et audacities search affichent les identifiants
+not-found = aucune entrée { $id }
+stored-invalid = l'entrée enregistrée { $id } ne se vérifie plus : { $reason }
+export-failed = export impossible
+exported = { $n ->
+    [one] 1 entrée écrite dans { $file }.
+   *[other] { $n } entrées écrites dans { $file }.
+  }
+import-partial = { $n } entrées avaient été enregistrées avant l'échec ; elles sont conservées
+import-rejected-line = { $file }:{ $line } : refusée : { $reason }
+import-summary = Acceptées : { $accepted }, doublons : { $duplicates }, refusées : { $rejected }.
+import-some-rejected = { $n ->
+    [one] 1 entrée a été refusée ; les autres ont été importées
+   *[other] { $n } entrées ont été refusées ; les autres ont été importées
+  }
+hint-rejected = les raisons sont indiquées ci-dessus ; demandez à l'expéditeur un nouvel export
+verify-summary = { $n } entrées contrôlées, { $bad } invalides.
+verify-integrity-ok = Intégrité de la base : ok.
+verify-failed = la vérification a trouvé des problèmes
+hint-verify-failed = restaurez les entrées listées depuis l'export d'un partenaire (audacities import)
+demo-home = Dossier de démonstration : { $dir }
+demo-kept = Le dossier de démonstration est conservé dans { $dir } — essayez : audacities --home { $dir } search communs
+demo-removed = Le dossier de démonstration a été supprimé (lancez audacities demo --keep pour le garder).
