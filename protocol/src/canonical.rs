@@ -17,11 +17,15 @@ pub enum CanonicalError {
     Utf8 { offset: usize },
     #[error("not valid JSON: {0}")]
     Json(String),
-    #[error("{path}: floating-point numbers are not allowed in signed content; write a decimal as a string, e.g. \"48.8566\"")]
+    #[error(
+        "{path}: floating-point numbers are not allowed in signed content; write a decimal as a string, e.g. \"48.8566\""
+    )]
     Float { path: String },
     #[error("{path}: integer {value} is outside ±(2^53 − 1)")]
     IntegerRange { path: String, value: String },
-    #[error("not in canonical form (RFC 8785): keys must be sorted, no whitespace, minimal escapes")]
+    #[error(
+        "not in canonical form (RFC 8785): keys must be sorted, no whitespace, minimal escapes"
+    )]
     NotCanonical,
 }
 
@@ -122,19 +126,38 @@ mod tests {
 
     #[test]
     fn refuses_non_canonical_bytes() {
-        assert_eq!(parse(b"{\"b\":1,\"a\":2}"), Err(CanonicalError::NotCanonical));
+        assert_eq!(
+            parse(b"{\"b\":1,\"a\":2}"),
+            Err(CanonicalError::NotCanonical)
+        );
         assert_eq!(parse(b"{\"a\": 2}"), Err(CanonicalError::NotCanonical));
-        assert_eq!(parse(b"{\"a\":\"\\u00e9\"}"), Err(CanonicalError::NotCanonical));
+        assert_eq!(
+            parse(b"{\"a\":\"\\u00e9\"}"),
+            Err(CanonicalError::NotCanonical)
+        );
     }
 
     #[test]
     fn refuses_floats_naming_the_path() {
         let err = to_bytes(&json!({"place": {"lat": 48.85}})).unwrap_err();
-        assert_eq!(err, CanonicalError::Float { path: "place.lat".into() });
+        assert_eq!(
+            err,
+            CanonicalError::Float {
+                path: "place.lat".into()
+            }
+        );
         let err = parse(b"{\"a\":[1,2.5]}").unwrap_err();
-        assert_eq!(err, CanonicalError::Float { path: "a[1]".into() });
+        assert_eq!(
+            err,
+            CanonicalError::Float {
+                path: "a[1]".into()
+            }
+        );
         // 1.0 is a float too, even though its value is whole.
-        assert!(matches!(parse(b"{\"a\":1.0}"), Err(CanonicalError::Float { .. })));
+        assert!(matches!(
+            parse(b"{\"a\":1.0}"),
+            Err(CanonicalError::Float { .. })
+        ));
     }
 
     #[test]
@@ -144,6 +167,9 @@ mod tests {
             Err(CanonicalError::IntegerRange { .. })
         ));
         assert!(to_bytes(&json!({"n": -9007199254740991i64})).is_ok());
-        assert_eq!(parse(b"{\"a\":\"\xff\"}"), Err(CanonicalError::Utf8 { offset: 6 }));
+        assert_eq!(
+            parse(b"{\"a\":\"\xff\"}"),
+            Err(CanonicalError::Utf8 { offset: 6 })
+        );
     }
 }

@@ -97,8 +97,14 @@ pub enum EntryError {
     KindMismatch { head: String, body: String },
     #[error("head.revises.prev: {0}")]
     Revises(&'static str),
-    #[error("head.created: {created} ms is {ahead_ms} ms ahead of this node's clock (limit {max} ms); check the clock of the signing machine")]
-    FromTheFuture { created: u64, ahead_ms: u64, max: u64 },
+    #[error(
+        "head.created: {created} ms is {ahead_ms} ms ahead of this node's clock (limit {max} ms); check the clock of the signing machine"
+    )]
+    FromTheFuture {
+        created: u64,
+        ahead_ms: u64,
+        max: u64,
+    },
     #[error("body: {0}")]
     Draft(#[from] DraftError),
 }
@@ -177,8 +183,12 @@ impl Entry {
                 ));
             }
         }
-        let head_value = line.remove("head").ok_or_else(|| shape("head", "missing"))?;
-        let body = line.remove("body").ok_or_else(|| shape("body", "missing"))?;
+        let head_value = line
+            .remove("head")
+            .ok_or_else(|| shape("head", "missing"))?;
+        let body = line
+            .remove("body")
+            .ok_or_else(|| shape("body", "missing"))?;
         let claimed_id = match line.remove("id") {
             Some(Value::String(s)) => s,
             Some(_) => return Err(shape("id", "expected a string")),

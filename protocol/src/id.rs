@@ -104,7 +104,8 @@ impl FromStr for Prefix {
 }
 
 fn is_lower_hex(s: &str) -> bool {
-    s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// 64 lowercase hex characters to 32 bytes; `None` for anything else.
@@ -148,6 +149,11 @@ mod tests {
         assert!(text[..7].parse::<Prefix>().is_err());
         assert!(text[..8].to_uppercase().parse::<Prefix>().is_err());
         assert!("zzzzzzzz".parse::<Prefix>().is_err());
-        assert!(!"00000000".parse::<Prefix>().unwrap().matches(&Id::from_bytes([255; 32])));
+        assert!(
+            !"00000000"
+                .parse::<Prefix>()
+                .unwrap()
+                .matches(&Id::from_bytes([255; 32]))
+        );
     }
 }

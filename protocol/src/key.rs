@@ -120,7 +120,10 @@ mod tests {
         let key = SecretKey::from_bytes([7; 32]).public();
         let text = key.to_string();
         assert_eq!(text.len(), 64);
-        assert!(text.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert!(
+            text.chars()
+                .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        );
         assert_eq!(text.parse::<PublicKey>(), Ok(key));
     }
 

@@ -74,7 +74,8 @@ pub fn is_language_tag(tag: &str) -> bool {
     };
     (2..=3).contains(&primary.len())
         && primary.bytes().all(|b| b.is_ascii_lowercase())
-        && subtags.all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+        && subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// A date of the model, split: year, and month and day when given.
@@ -126,7 +127,9 @@ pub fn parse_date(text: &str) -> Result<DateParts, DateError> {
 
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -139,11 +142,20 @@ pub fn ends_before(start: DateParts, end: DateParts) -> bool {
     let key = |d: DateParts, precision: usize| -> (u16, u8, u8) {
         (
             d.year,
-            if precision >= 2 { d.month.unwrap_or(0) } else { 0 },
-            if precision >= 3 { d.day.unwrap_or(0) } else { 0 },
+            if precision >= 2 {
+                d.month.unwrap_or(0)
+            } else {
+                0
+            },
+            if precision >= 3 {
+                d.day.unwrap_or(0)
+            } else {
+                0
+            },
         )
     };
-    let precision = |d: DateParts| 1 + usize::from(d.month.is_some()) + usize::from(d.day.is_some());
+    let precision =
+        |d: DateParts| 1 + usize::from(d.month.is_some()) + usize::from(d.day.is_some());
     let p = precision(start).min(precision(end));
     key(end, p) < key(start, p)
 }
@@ -246,10 +258,7 @@ pub fn file_name_fault(name: &str) -> Option<(&'static str, &'static str)> {
             "il commence par une lettre de lecteur (un chemin absolu)",
         ))
     } else if bytes.len() > FILE_NAME_MAX {
-        Some((
-            "it is longer than 255 bytes",
-            "il dépasse 255 octets",
-        ))
+        Some(("it is longer than 255 bytes", "il dépasse 255 octets"))
     } else {
         None
     }
@@ -258,7 +267,7 @@ pub fn file_name_fault(name: &str) -> Option<(&'static str, &'static str)> {
 /// Collects the semantic problems of a draft. `lang` is the entry's language, when it is a valid
 /// tag: every text must then hold it.
 #[derive(Debug, Default)]
-pub struct Checker {
+pub(crate) struct Checker {
     lang: Option<String>,
     problems: Vec<Problem>,
 }
@@ -362,14 +371,17 @@ impl Checker {
     }
 
     /// A list whose items may not repeat; the repeat is named at its index.
-    pub fn no_repeats<T: PartialEq + Display>(&mut self, path: &str, items: &[T]) {
+    pub fn no_repeats<T: Ord + Display>(&mut self, path: &str, items: &[T]) {
+        let mut seen = BTreeMap::new();
         for (i, it) in items.iter().enumerate() {
-            if let Some(first) = items[..i].iter().position(|earlier| earlier == it) {
+            if let Some(&first) = seen.get(it) {
                 self.push(
                     &item(path, i),
                     format!("\"{it}\" is already listed ({})", item(path, first)),
                     format!("\"{it}\" figure déjà dans la liste ({})", item(path, first)),
                 );
+            } else {
+                seen.insert(it, i);
             }
         }
     }
@@ -455,8 +467,14 @@ impl Checker {
         {
             self.push(
                 path,
-                format!("expected a {en} between -{limit} and {limit}, got {}", quote(text)),
-                format!("attendu : une {fr} entre -{limit} et {limit}, reçu {}", quote(text)),
+                format!(
+                    "expected a {en} between -{limit} and {limit}, got {}",
+                    quote(text)
+                ),
+                format!(
+                    "attendu : une {fr} entre -{limit} et {limit}, reçu {}",
+                    quote(text)
+                ),
             );
         }
     }
@@ -516,7 +534,10 @@ impl Checker {
             self.push(
                 path,
                 format!("expected an http or https URL, got {} ({en})", quote(text)),
-                format!("attendu : une URL http ou https, reçu {} ({fr})", quote(text)),
+                format!(
+                    "attendu : une URL http ou https, reçu {} ({fr})",
+                    quote(text)
+                ),
             );
         }
     }
@@ -579,7 +600,10 @@ impl Checker {
         if !is_wikidata_id(text) {
             self.push(
                 path,
-                format!("expected a Wikidata id such as \"Q90\", got {}", quote(text)),
+                format!(
+                    "expected a Wikidata id such as \"Q90\", got {}",
+                    quote(text)
+                ),
                 format!(
                     "attendu : un identifiant Wikidata comme \"Q90\", reçu {}",
                     quote(text)
@@ -588,18 +612,9 @@ impl Checker {
         }
     }
 
-    /// A required value that the rules of its kind make required.
+    /// A field that another field makes required (`city_model` when `case_kind` is `model`).
     pub fn required_because(&mut self, path: &str, en: &str, fr: &str) {
-        self.push(
-            path,
-            format!("required {en}"),
-            format!("obligatoire {fr}"),
-        );
-    }
-
-    /// Texts of a language map, for the checks that run on plain maps of strings.
-    pub fn lang(&self) -> Option<&str> {
-        self.lang.as_deref()
+        self.push(path, format!("required {en}"), format!("obligatoire {fr}"));
     }
 }
 
@@ -614,10 +629,31 @@ mod tests {
 
     #[test]
     fn language_tags() {
-        for ok in ["fr", "en", "pt-BR", "zh-Hant-TW", "sr-Latn", "gsw", "de-1996", "es-419"] {
+        for ok in [
+            "fr",
+            "en",
+            "pt-BR",
+            "zh-Hant-TW",
+            "sr-Latn",
+            "gsw",
+            "de-1996",
+            "es-419",
+        ] {
             assert!(is_language_tag(ok), "{ok}");
         }
-        for bad in ["", "f", "FR", "En", "french", "fr_FR", "fr-", "-fr", "fr--x", "fr-abcdefghi", "fr-é"] {
+        for bad in [
+            "",
+            "f",
+            "FR",
+            "En",
+            "french",
+            "fr_FR",
+            "fr-",
+            "-fr",
+            "fr--x",
+            "fr-abcdefghi",
+            "fr-é",
+        ] {
             assert!(!is_language_tag(bad), "{bad}");
         }
     }
@@ -626,7 +662,11 @@ mod tests {
     fn dates_must_exist() {
         assert_eq!(
             parse_date("2024-02-29"),
-            Ok(DateParts { year: 2024, month: Some(2), day: Some(29) })
+            Ok(DateParts {
+                year: 2024,
+                month: Some(2),
+                day: Some(29)
+            })
         );
         assert!(parse_date("2000-02-29").is_ok());
         assert_eq!(parse_date("1900-02-29"), Err(DateError::Calendar));
@@ -637,7 +677,16 @@ mod tests {
         assert_eq!(parse_date("2024-01-00"), Err(DateError::Calendar));
         assert!(parse_date("2024").is_ok());
         assert!(parse_date("2024-12").is_ok());
-        for bad in ["24", "2024-1", "2024-01-1", "2024/01/01", "2024-01-01T00:00", "", "+2024", "2024-01-01-01"] {
+        for bad in [
+            "24",
+            "2024-1",
+            "2024-01-1",
+            "2024/01/01",
+            "2024-01-01T00:00",
+            "",
+            "+2024",
+            "2024-01-01-01",
+        ] {
             assert_eq!(parse_date(bad), Err(DateError::Form), "{bad}");
         }
     }
@@ -657,7 +706,9 @@ mod tests {
         assert!(parse_decimal("48.8566").is_some());
         assert!(parse_decimal("-0").is_some());
         assert!(parse_decimal("12").is_some());
-        for bad in ["", "-", "1.", ".5", "1,5", "1e5", "+1", " 1", "1.2.3", "0x10"] {
+        for bad in [
+            "", "-", "1.", ".5", "1,5", "1e5", "+1", " 1", "1.2.3", "0x10",
+        ] {
             assert!(parse_decimal(bad).is_none(), "{bad}");
         }
         let at_most_90 = |s| decimal_abs_at_most(parse_decimal(s).unwrap(), 90);
@@ -683,7 +734,17 @@ mod tests {
         assert!(!is_media_type("text/plain; charset=utf-8"));
         assert!(file_name_fault("report.pdf").is_none());
         assert!(file_name_fault("rapport été 2024.pdf").is_none());
-        for bad in ["", "a/b", "/etc/passwd", "..", ".", "a\\b", "C:x", "a\u{0}b", "a\nb"] {
+        for bad in [
+            "",
+            "a/b",
+            "/etc/passwd",
+            "..",
+            ".",
+            "a\\b",
+            "C:x",
+            "a\u{0}b",
+            "a\nb",
+        ] {
             assert!(file_name_fault(bad).is_some(), "{bad:?}");
         }
         assert!(file_name_fault(&"x".repeat(256)).is_some());

@@ -43,7 +43,11 @@ mod tests {
     #[test]
     fn the_list_is_sorted_unique_and_complete() {
         assert!(COUNTRIES.windows(2).all(|w| w[0] < w[1]));
-        assert!(COUNTRIES.iter().all(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())));
+        assert!(
+            COUNTRIES
+                .iter()
+                .all(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()))
+        );
         for code in ["FR", "IT", "DE", "GB", "US", "SS", "XK"] {
             assert_eq!(is_country(code), code != "XK", "{code}");
         }

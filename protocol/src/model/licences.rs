@@ -76,7 +76,10 @@ mod tests {
     #[test]
     fn ids_are_unique_and_spelled_as_spdx() {
         for (i, a) in LICENCES.iter().enumerate() {
-            assert!(!LICENCES[i + 1..].iter().any(|b| b.eq_ignore_ascii_case(a)), "{a}");
+            assert!(
+                !LICENCES[i + 1..].iter().any(|b| b.eq_ignore_ascii_case(a)),
+                "{a}"
+            );
         }
         assert!(COMMON_LICENCES.iter().all(|id| is_licence(id)));
         assert!(is_licence("etalab-2.0"));

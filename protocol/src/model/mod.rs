@@ -1,7 +1,45 @@
 //! The data model of `shared/DATA-MODEL.md`: the nine content kinds, their fields and
-//! vocabularies, as typed structs.
+//! vocabularies, as typed structs, and the rules that check them.
 //!
-//! SKELETON — filled in together with `draft.rs`.
+//! A draft is read in two steps (see `draft`): its JSON value is deserialized into [`Common`] (the
+//! fields of every entry) and the struct of its kind (held in [`Content`]), every struct denying
+//! unknown fields; then the semantic rules of `check` run over the typed values. Both steps
+//! collect every problem, each at its field path, in English and French.
+
+mod actor;
+mod actor_relation;
+mod case_study;
+pub mod check;
+mod common;
+mod content;
+pub mod countries;
+pub(crate) mod deser;
+mod governance_practice;
+mod indicator;
+pub mod licences;
+mod method;
+mod recommendation;
+mod scenario;
+pub mod schema;
+mod skill;
+pub mod vocab;
+
+pub use actor::{Actor, Identifier};
+pub use actor_relation::ActorRelation;
+pub use case_study::{CaseActor, CaseStudy};
+pub use common::{
+    Attachment, COMMON_FIELDS, Common, Date, Decimal, Link, Period, Place, Ref, Source,
+};
+pub use content::Content;
+pub use countries::is_country;
+pub use governance_practice::{Dataset, GovernancePractice, LegalBasis, PracticeResult};
+pub use indicator::{Indicator, Observation};
+pub use licences::is_licence;
+pub use method::Method;
+pub use recommendation::Recommendation;
+pub use scenario::{Driver, EarlySignal, HORIZON_YEARS, Scenario};
+pub use skill::Skill;
+pub use vocab::*;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -60,7 +98,9 @@ impl fmt::Display for Kind {
 
 /// A kind name that is not one of the nine.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown kind {0:?}; expected one of case_study, scenario, governance_practice, actor, actor_relation, skill, method, indicator, recommendation")]
+#[error(
+    "unknown kind {0:?}; expected one of case_study, scenario, governance_practice, actor, actor_relation, skill, method, indicator, recommendation"
+)]
 pub struct UnknownKind(pub String);
 
 impl FromStr for Kind {

@@ -29,10 +29,7 @@ macro_rules! vocabulary {
         )]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $(
-                #[doc = concat!("`", $word, "`")]
-                $variant
-            ),+
+            $($variant),+
         }
 
         impl Vocabulary for $name {
@@ -368,7 +365,9 @@ mod tests {
     use super::*;
 
     /// `as_str` must be exactly what serde writes and reads, for every word of every list.
-    fn round_trips<V: Vocabulary + Serialize + for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug>() {
+    fn round_trips<
+        V: Vocabulary + Serialize + for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug,
+    >() {
         for &word in V::ALL {
             let json = serde_json::to_value(word).unwrap();
             assert_eq!(json, serde_json::Value::String(word.as_str().to_owned()));

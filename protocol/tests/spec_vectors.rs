@@ -1,0 +1,81 @@
+//! Checks the test vectors printed in `protocol/SPEC.md` §7: every value is recomputed from the
+//! seed, the time and the body, and compared with the text of the specification.
+
+use std::collections::BTreeMap;
+
+use audacities_protocol::{Draft, Entry, SecretKey, canonical, entry};
+
+const SPEC: &str = include_str!("../SPEC.md");
+
+fn vectors() -> Vec<BTreeMap<String, String>> {
+    let mut out = Vec::new();
+    let mut current: Option<BTreeMap<String, String>> = None;
+    for line in SPEC.lines() {
+        match (line.trim(), current.as_mut()) {
+            ("```vector", None) => current = Some(BTreeMap::new()),
+            ("```", Some(_)) => out.extend(current.take()),
+            (text, Some(fields)) => {
+                let (name, value) = text.split_once(": ").expect("name: value");
+                fields.insert(name.to_owned(), value.to_owned());
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn unhex32(s: &str) -> [u8; 32] {
+    let bytes = hex::decode(s).expect("hex");
+    bytes.try_into().expect("32 bytes")
+}
+
+#[test]
+fn the_specification_has_vectors_and_each_one_holds() {
+    let vectors = vectors();
+    assert!(vectors.len() >= 2, "SPEC.md §7 lists its vectors");
+    for v in vectors {
+        let name = &v["name"];
+        let key = SecretKey::from_bytes(unhex32(&v["seed"]));
+        assert_eq!(
+            key.public().to_string(),
+            v["public_key"],
+            "{name}: public key"
+        );
+        let body: serde_json::Value = serde_json::from_str(&v["body"]).expect("body");
+        assert_eq!(
+            canonical::to_bytes(&body).unwrap(),
+            v["body"].as_bytes(),
+            "{name}: body is canonical"
+        );
+        let draft = Draft::from_value(body).expect("valid body");
+        let created: u64 = v["created"].parse().expect("created");
+        let signed = Entry::sign(&draft, &key, created, None).expect("sign");
+
+        assert_eq!(
+            signed.head().body_hash.to_string(),
+            v["body_hash"],
+            "{name}: body_hash"
+        );
+        let head = canonical::to_bytes(&serde_json::to_value(signed.head()).unwrap()).unwrap();
+        assert_eq!(String::from_utf8(head).unwrap(), v["head"], "{name}: head");
+        let signed_bytes = entry::signed_bytes(signed.head()).unwrap();
+        assert_eq!(
+            hex::encode(&signed_bytes),
+            v["signed_bytes_hex"],
+            "{name}: signed bytes"
+        );
+        assert!(signed_bytes.starts_with(b"audacities/entry/v1\n"));
+        assert_eq!(signed.id().to_string(), v["id"], "{name}: id");
+        assert_eq!(hex::encode(signed.signature()), v["sig"], "{name}: sig");
+        assert_eq!(
+            String::from_utf8(signed.bytes().to_vec()).unwrap(),
+            v["line"],
+            "{name}: line"
+        );
+
+        // And the line, as printed, decodes and verifies.
+        let decoded = Entry::decode(v["line"].as_bytes()).expect("the printed line verifies");
+        assert_eq!(decoded.id().to_string(), v["id"]);
+        assert_eq!(decoded.head().created, created);
+    }
+}
