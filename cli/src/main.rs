@@ -12,7 +12,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::failure::Failure;
 use crate::i18n::Messages;
 
 /// AudaCities commons: publish and share signed civic entries between cities.
@@ -80,9 +79,7 @@ fn main() -> ExitCode {
         Command::Import(args) => commands::import::run(&messages, home, args),
         Command::Verify(args) => commands::verify::run(&messages, home, args),
         Command::Schema(args) => commands::schema::run(&messages, args),
-        Command::Completions(args) => {
-            commands::completions::run::<Cli>(args)
-        }
+        Command::Completions(args) => commands::completions::run::<Cli>(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

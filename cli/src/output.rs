@@ -27,7 +27,7 @@ pub fn line(text: &str) {
 pub fn table(header: Vec<String>) -> Table {
     let mut table = Table::new();
     table
-        .load_preset(UTF8_FULL_CONDENSED)
+        .load_style(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
         .set_header(header);
     table

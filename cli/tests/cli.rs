@@ -15,12 +15,17 @@ impl Cli {
     /// A fresh, initialised home.
     fn new() -> Self {
         let cli = Self::uninitialised();
-        cli.cmd().args(["init", "--city", "Lyon", "--country", "FR"]).assert().success();
+        cli.cmd()
+            .args(["init", "--city", "Lyon", "--country", "FR"])
+            .assert()
+            .success();
         cli
     }
 
     fn uninitialised() -> Self {
-        Self { dir: tempfile::tempdir().unwrap() }
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     fn home(&self) -> PathBuf {
@@ -41,9 +46,16 @@ impl Cli {
     /// Runs a command with `--json` and parses its whole stdout.
     fn json(&self, args: &[&str]) -> Value {
         let out = self.cmd().args(args).arg("--json").output().unwrap();
-        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!("{args:?}: stdout is not one JSON value ({e}): {}", String::from_utf8_lossy(&out.stdout))
+            panic!(
+                "{args:?}: stdout is not one JSON value ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
         })
     }
 
@@ -54,7 +66,10 @@ impl Cli {
     }
 
     fn count(&self) -> usize {
-        self.json(&["list", "--limit", "100000"]).as_array().unwrap().len()
+        self.json(&["list", "--limit", "100000"])
+            .as_array()
+            .unwrap()
+            .len()
     }
 }
 
@@ -70,8 +85,18 @@ fn examples() -> Vec<PathBuf> {
 }
 
 fn publish_examples(cli: &Cli) -> Vec<Value> {
-    let out = cli.cmd().arg("publish").args(examples()).arg("--json").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = cli
+        .cmd()
+        .arg("publish")
+        .args(examples())
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -93,7 +118,11 @@ fr = "Waze"
 #[test]
 fn init_creates_a_private_key_never_printed_and_never_overwritten() {
     let cli = Cli::uninitialised();
-    let out = cli.cmd().args(["init", "--city", "Lyon", "--country", "FR"]).output().unwrap();
+    let out = cli
+        .cmd()
+        .args(["init", "--city", "Lyon", "--country", "FR"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let key_path = cli.home().join("keys/city.key");
     let secret = std::fs::read(&key_path).unwrap();
@@ -124,27 +153,56 @@ fn the_examples_publish_and_are_found_by_search_in_both_languages() {
     let cli = Cli::new();
     let published = publish_examples(&cli);
     assert_eq!(published.len(), examples().len());
-    assert!(published.iter().all(|p| p["status"] == "published" && p["id"].as_str().unwrap().len() == 64));
-    let kinds: std::collections::BTreeSet<&str> =
-        published.iter().map(|p| p["kind"].as_str().unwrap()).collect();
+    assert!(
+        published
+            .iter()
+            .all(|p| p["status"] == "published" && p["id"].as_str().unwrap().len() == 64)
+    );
+    let kinds: std::collections::BTreeSet<&str> = published
+        .iter()
+        .map(|p| p["kind"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds.len(), 9, "every kind has an example: {kinds:?}");
     assert_eq!(cli.count(), examples().len());
 
-    for (query, needle) in [("deliberations", "délibérations"), ("seoul", "Séoul"), ("SÉOUL", "Séoul")] {
+    for (query, needle) in [
+        ("deliberations", "délibérations"),
+        ("seoul", "Séoul"),
+        ("SÉOUL", "Séoul"),
+    ] {
         let hits = cli.json(&["search", query]);
         let hits = hits.as_array().unwrap();
         assert!(!hits.is_empty(), "{query} found nothing");
         let text = serde_json::to_string(hits).unwrap();
-        assert!(text.contains(needle) || text.to_lowercase().contains(&needle.to_lowercase()), "{query}: {text}");
+        assert!(
+            text.contains(needle) || text.to_lowercase().contains(&needle.to_lowercase()),
+            "{query}: {text}"
+        );
     }
     // English and French words each find entries.
-    assert!(!cli.json(&["search", "commons"]).as_array().unwrap().is_empty());
-    assert!(!cli.json(&["search", "communs"]).as_array().unwrap().is_empty());
+    assert!(
+        !cli.json(&["search", "commons"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        !cli.json(&["search", "communs"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
 
     // Publishing the same files again adds nothing new only if the same bytes are signed;
     // a new signature time makes new entries, so check duplicates through import instead.
     let scenarios = cli.json(&["list", "--kind", "scenario"]);
-    assert!(scenarios.as_array().unwrap().iter().all(|s| s["kind"] == "scenario"));
+    assert!(
+        scenarios
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["kind"] == "scenario")
+    );
     let english = cli.json(&["list", "--lang", "en"]);
     assert_eq!(english.as_array().unwrap().len(), examples().len());
 }
@@ -155,7 +213,19 @@ fn an_invalid_draft_names_the_file_and_field_and_stores_nothing() {
     let good = cli.write("good.toml", VALID);
     let bad = cli.write(
         "bad.toml",
-        &VALID.replace("kind = \"actor\"", "kind = \"case_study\"\ncase_kind = \"instance\"\nproblem = { en = \"p\" }\ninnovation = { en = \"i\" }\n[place]\nname = \"Lyon\"\ncountry = \"France\""),
+        r#"
+kind = "case_study"
+lang = "en"
+themes = ["housing"]
+case_kind = "instance"
+problem = { en = "Rents rise" }
+innovation = { en = "A register" }
+[title]
+en = "Registering rentals"
+[place]
+name = "Lyon"
+country = "France"
+"#,
     );
     cli.cmd()
         .arg("publish")
@@ -168,16 +238,33 @@ fn an_invalid_draft_names_the_file_and_field_and_stores_nothing() {
             "place.country: expected an ISO 3166-1 alpha-2 code, got \"France\"",
         ))
         .stderr(predicate::str::contains("nothing was published"));
-    assert_eq!(cli.count(), 0, "all or nothing: the valid file was not stored either");
+    assert_eq!(
+        cli.count(),
+        0,
+        "all or nothing: the valid file was not stored either"
+    );
 }
 
 #[test]
 fn a_float_and_an_unknown_field_are_refused_with_their_paths() {
     let cli = Cli::new();
-    let float = cli.write("float.toml", &VALID.replace("[title]", "population = 1.5\n[title]"));
+    let float = cli.write(
+        "float.toml",
+        &VALID.replace("[title]", "population = 1.5\n[title]"),
+    );
     let unknown = cli.write("unknown.json", r#"{"kind":"actor","lang":"en","licence":"CC0-1.0","themes":["mobility"],"title":{"en":"X"},"actor_category":"startup","sector":"for_profit","colour":"red"}"#);
-    cli.cmd().arg("publish").arg(&float).assert().failure().stderr(predicate::str::contains("population"));
-    cli.cmd().arg("publish").arg(&unknown).assert().failure().stderr(predicate::str::contains("colour"));
+    cli.cmd()
+        .arg("publish")
+        .arg(&float)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("population"));
+    cli.cmd()
+        .arg("publish")
+        .arg(&unknown)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("colour"));
     assert_eq!(cli.count(), 0);
 }
 
@@ -201,7 +288,11 @@ fn publish_reads_markdown_and_stdin_and_speaks_french() {
         .success()
         .stdout(predicate::str::contains("\"status\":\"published\""));
     let hits = cli.json(&["search", "deliberations"]);
-    assert_eq!(hits.as_array().unwrap().len(), 1, "the Markdown text became the body");
+    assert_eq!(
+        hits.as_array().unwrap().len(),
+        1,
+        "the Markdown text became the body"
+    );
     assert_eq!(cli.count(), 2);
 }
 
@@ -215,9 +306,17 @@ fn show_finds_an_entry_by_prefix_and_says_it_is_verified() {
     assert_eq!(shown["verified"], true);
     assert_eq!(shown["signer"], shown["city"]);
     assert_eq!(shown["entry"]["id"], id);
-    cli.cmd().args(["show", &id[..7]]).assert().failure().stderr(predicate::str::contains("8"));
+    cli.cmd()
+        .args(["show", &id[..7]])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("8"));
     cli.cmd().args(["show", "00000000"]).assert().failure();
-    cli.cmd().args(["show", &id[..12]]).assert().success().stdout(predicate::str::contains("verified"));
+    cli.cmd()
+        .args(["show", &id[..12]])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("verified"));
 }
 
 #[test]
@@ -242,8 +341,16 @@ fn export_and_import_carry_entries_and_report_each_line() {
     lines[1] = lines[1].replacen("\"fr\":\"", "\"fr\":\"X", 1);
     let tampered = lyon.write("tampered.bundle", &lines.join("\n"));
     let rome = Cli::new();
-    let out = rome.cmd().args(["import", "--json"]).arg(&tampered).output().unwrap();
-    assert!(!out.status.success(), "a rejected line makes the exit status non-zero");
+    let out = rome
+        .cmd()
+        .args(["import", "--json"])
+        .arg(&tampered)
+        .output()
+        .unwrap();
+    assert!(
+        !out.status.success(),
+        "a rejected line makes the exit status non-zero"
+    );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["rejected"], 1);
     assert_eq!(report["accepted"], examples().len() - 1);
@@ -276,11 +383,24 @@ fn schema_and_completions_are_printed() {
     assert!(out.status.success());
     let schema: Value = serde_json::from_slice(&out.stdout).unwrap();
     let properties = schema["properties"].as_object().unwrap();
-    for field in ["kind", "lang", "title", "themes", "place", "case_kind", "problem", "innovation"] {
+    for field in [
+        "kind",
+        "lang",
+        "title",
+        "themes",
+        "place",
+        "case_kind",
+        "problem",
+        "innovation",
+    ] {
         assert!(properties.contains_key(field), "{field}");
     }
     assert_eq!(schema["additionalProperties"], false);
-    cli.cmd().args(["schema", "manifesto"]).assert().failure().stderr(predicate::str::contains("case_study"));
+    cli.cmd()
+        .args(["schema", "manifesto"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("case_study"));
     cli.cmd()
         .args(["completions", "bash"])
         .assert()
@@ -296,5 +416,8 @@ fn the_demo_publishes_and_finds_the_examples() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Séoul").or(predicate::str::contains("Seoul")))
-        .stdout(predicate::str::contains(format!("{} entries published.", examples().len())));
+        .stdout(predicate::str::contains(format!(
+            "{} entries published.",
+            examples().len()
+        )));
 }

@@ -101,7 +101,8 @@ pub fn sign_raw(key: &SecretKey, kind: &str, body: &serde_json::Value, created: 
     use audacities_protocol::Id;
     use audacities_protocol::canonical;
     use audacities_protocol::entry::{FORMAT_VERSION, Header};
-    let body_bytes = canonical::to_bytes(body).unwrap_or_else(|_| serde_json::to_vec(body).expect("json"));
+    let body_bytes =
+        canonical::to_bytes(body).unwrap_or_else(|_| serde_json::to_vec(body).expect("json"));
     let head = Header {
         v: FORMAT_VERSION,
         kind: kind.to_owned(),

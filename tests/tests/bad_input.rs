@@ -3,9 +3,9 @@
 //! gets in afterwards.
 
 use audacities_node::ingest::Verdict;
-use audacities_protocol::entry::{EntryError, MAX_ENTRY_BYTES};
-use audacities_protocol::canonical::CanonicalError;
 use audacities_node::time::now_ms;
+use audacities_protocol::canonical::CanonicalError;
+use audacities_protocol::entry::{EntryError, MAX_ENTRY_BYTES};
 use audacities_tests::{TestHome, city, encode_line, entry, parse_line, relabel, sign_raw};
 use serde_json::{Value, json};
 
@@ -30,7 +30,10 @@ fn an_oversized_line_is_refused_from_its_length_and_the_next_line_still_imports(
     let report = node.import_bundle(&bundle);
     assert_eq!(
         rejected(&report.verdicts[0]),
-        &EntryError::TooLarge { len: MAX_ENTRY_BYTES + 1, max: MAX_ENTRY_BYTES }
+        &EntryError::TooLarge {
+            len: MAX_ENTRY_BYTES + 1,
+            max: MAX_ENTRY_BYTES
+        }
     );
     assert_eq!(report.verdicts[1], Verdict::Accepted(good.id()));
     assert_eq!(node.count(), 1);
@@ -52,7 +55,10 @@ fn a_bit_flipped_in_the_content_is_refused_and_the_genuine_copy_still_gets_in() 
     let mut forged = parse_line(genuine.bytes());
     forged["body"]["place"]["name"] = json!("Napoli");
     let report = node.import(&[encode_line(&forged), genuine.bytes().to_vec()]);
-    assert!(matches!(rejected(&report.verdicts[0]), EntryError::BodyHash { .. }));
+    assert!(matches!(
+        rejected(&report.verdicts[0]),
+        EntryError::BodyHash { .. }
+    ));
     assert_eq!(report.verdicts[1], Verdict::Accepted(genuine.id()));
 }
 
@@ -62,10 +68,17 @@ fn a_bit_flipped_in_the_signature_is_refused_and_the_genuine_copy_still_gets_in(
     let genuine = entry(1, 3);
     let mut forged = parse_line(genuine.bytes());
     let sig = forged["sig"].as_str().unwrap().to_owned();
-    let flipped = format!("{}{}", if sig.starts_with('0') { '1' } else { '0' }, &sig[1..]);
+    let flipped = format!(
+        "{}{}",
+        if sig.starts_with('0') { '1' } else { '0' },
+        &sig[1..]
+    );
     forged["sig"] = json!(flipped);
     let report = node.import(&[encode_line(&forged), genuine.bytes().to_vec()]);
-    assert!(matches!(rejected(&report.verdicts[0]), EntryError::BadSignature { .. }));
+    assert!(matches!(
+        rejected(&report.verdicts[0]),
+        EntryError::BadSignature { .. }
+    ));
     assert_eq!(report.verdicts[1], Verdict::Accepted(genuine.id()));
     assert_eq!(node.count(), 1);
 }
@@ -84,8 +97,14 @@ fn a_header_claiming_another_key_is_refused() {
     renamed["head"]["signer"] = json!(city(2).public().to_string());
     renamed["head"]["city"] = json!(city(2).public().to_string());
     let report = node.import(&[forged, encode_line(&renamed), genuine.bytes().to_vec()]);
-    assert!(matches!(rejected(&report.verdicts[0]), EntryError::BadSignature { .. }));
-    assert!(matches!(rejected(&report.verdicts[1]), EntryError::IdMismatch { .. }));
+    assert!(matches!(
+        rejected(&report.verdicts[0]),
+        EntryError::BadSignature { .. }
+    ));
+    assert!(matches!(
+        rejected(&report.verdicts[1]),
+        EntryError::IdMismatch { .. }
+    ));
     assert_eq!(report.verdicts[2], Verdict::Accepted(genuine.id()));
 }
 
@@ -108,7 +127,10 @@ fn a_non_canonical_signature_s_is_refused() {
     let mut forged = parse_line(genuine.bytes());
     forged["sig"] = json!(audacities_tests::hex(&sig));
     let report = node.import(&[encode_line(&forged)]);
-    assert!(matches!(rejected(&report.verdicts[0]), EntryError::BadSignature { .. }));
+    assert!(matches!(
+        rejected(&report.verdicts[0]),
+        EntryError::BadSignature { .. }
+    ));
     assert_eq!(node.count(), 0);
 }
 
@@ -144,12 +166,23 @@ fn the_same_entry_in_a_non_canonical_encoding_is_refused() {
     let node = TestHome::new();
     let genuine = entry(1, 9);
     let pretty = serde_json::to_vec_pretty(&parse_line(genuine.bytes())).unwrap();
-    let spaced = String::from_utf8(genuine.bytes().to_vec()).unwrap().replacen(":", ": ", 1);
-    let escaped = String::from_utf8(genuine.bytes().to_vec()).unwrap().replacen("â", "\\u00e2", 1);
+    let spaced = String::from_utf8(genuine.bytes().to_vec())
+        .unwrap()
+        .replacen(":", ": ", 1);
+    let escaped = String::from_utf8(genuine.bytes().to_vec())
+        .unwrap()
+        .replacen("â", "\\u00e2", 1);
     let compact_pretty = String::from_utf8(pretty).unwrap().replace('\n', "");
-    let report = node.import(&[spaced.into_bytes(), escaped.into_bytes(), compact_pretty.into_bytes()]);
+    let report = node.import(&[
+        spaced.into_bytes(),
+        escaped.into_bytes(),
+        compact_pretty.into_bytes(),
+    ]);
     for verdict in &report.verdicts {
-        assert_eq!(rejected(verdict), &EntryError::Canonical(CanonicalError::NotCanonical));
+        assert_eq!(
+            rejected(verdict),
+            &EntryError::Canonical(CanonicalError::NotCanonical)
+        );
     }
     assert_eq!(node.count(), 0);
 }
@@ -159,7 +192,13 @@ fn a_replayed_entry_is_a_duplicate_and_adds_no_row() {
     let node = TestHome::new();
     let genuine = entry(1, 10);
     let first = node.import(&[genuine.bytes().to_vec(), genuine.bytes().to_vec()]);
-    assert_eq!(first.verdicts, vec![Verdict::Accepted(genuine.id()), Verdict::Duplicate(genuine.id())]);
+    assert_eq!(
+        first.verdicts,
+        vec![
+            Verdict::Accepted(genuine.id()),
+            Verdict::Duplicate(genuine.id())
+        ]
+    );
     let again = node.import(&[genuine.bytes().to_vec()]);
     assert_eq!(again.verdicts, vec![Verdict::Duplicate(genuine.id())]);
     assert_eq!(node.count(), 1);
@@ -173,15 +212,26 @@ fn a_staff_key_without_a_delegation_is_refused() {
     head.signer = city(3).public();
     let line = relabel(&city(3), head, genuine.draft().value().clone());
     let report = node.import(&[line]);
-    assert!(matches!(rejected(&report.verdicts[0]), EntryError::NotTheCity { .. }));
+    assert!(matches!(
+        rejected(&report.verdicts[0]),
+        EntryError::NotTheCity { .. }
+    ));
 }
 
 #[test]
 fn an_entry_from_far_in_the_future_is_refused_naming_the_clock() {
     let node = TestHome::new();
-    let line = sign_raw(&city(1), "governance_practice", &valid_body(), now_ms() + 86_400_000);
+    let line = sign_raw(
+        &city(1),
+        "governance_practice",
+        &valid_body(),
+        now_ms() + 86_400_000,
+    );
     let report = node.import(&[line]);
-    assert!(matches!(rejected(&report.verdicts[0]), EntryError::FromTheFuture { .. }));
+    assert!(matches!(
+        rejected(&report.verdicts[0]),
+        EntryError::FromTheFuture { .. }
+    ));
     let message = rejected(&report.verdicts[0]).to_string();
     assert!(message.contains("head.created"), "{message}");
 }
@@ -226,7 +276,10 @@ fn an_unknown_kind_is_refused() {
     let mut body = valid_body();
     body["kind"] = json!("manifesto");
     let report = node.import(&[sign_raw(&city(1), "manifesto", &body, now_ms())]);
-    assert_eq!(rejected(&report.verdicts[0]), &EntryError::UnknownKind("manifesto".into()));
+    assert_eq!(
+        rejected(&report.verdicts[0]),
+        &EntryError::UnknownKind("manifesto".into())
+    );
 }
 
 #[test]
@@ -236,14 +289,21 @@ fn a_float_in_signed_content_is_refused_naming_the_path() {
     body["place"]["lat"] = json!(40.85);
     // Canonical JSON can encode the float; the protocol must still refuse it.
     let line = {
-        let mut line = parse_line(&sign_raw(&city(1), "governance_practice", &valid_body(), now_ms()));
+        let mut line = parse_line(&sign_raw(
+            &city(1),
+            "governance_practice",
+            &valid_body(),
+            now_ms(),
+        ));
         line["body"] = body;
         serde_json_canonicalizer::to_vec(&line).unwrap()
     };
     let report = node.import(&[line]);
     assert_eq!(
         rejected(&report.verdicts[0]),
-        &EntryError::Canonical(CanonicalError::Float { path: "body.place.lat".into() })
+        &EntryError::Canonical(CanonicalError::Float {
+            path: "body.place.lat".into()
+        })
     );
 }
 

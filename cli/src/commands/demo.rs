@@ -41,7 +41,10 @@ pub fn run(messages: &Messages, args: Args) -> Result<(), Failure> {
 
     output::line(&messages.with("demo-home", &[("dir", &dir.display())]));
     output::line("");
-    output::line(&format!("$ audacities publish examples/*  ({})", files.len()));
+    output::line(&format!(
+        "$ audacities publish examples/*  ({})",
+        files.len()
+    ));
     publish::run(messages, Some(dir.clone()), publish::Args::new(files))?;
     output::line("");
     output::line("$ audacities list");

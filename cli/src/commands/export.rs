@@ -25,9 +25,6 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
     if args.json {
         return output::json(&json!({"file": args.file, "entries": count}));
     }
-    output::line(&messages.with(
-        "exported",
-        &[("n", &count), ("file", &args.file.display())],
-    ));
+    output::line(&messages.with("exported", &[("n", &count), ("file", &args.file.display())]));
     Ok(())
 }

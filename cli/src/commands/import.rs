@@ -50,10 +50,8 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
     let report = match ingest::ingest(home.store(), items) {
         Ok(report) => report,
         Err(e) => {
-            return Err(store_failure(messages, e.source).detail(messages.with(
-                "import-partial",
-                &[("n", &e.report.accepted())],
-            )));
+            return Err(store_failure(messages, e.source)
+                .detail(messages.with("import-partial", &[("n", &e.report.accepted())])));
         }
     };
 
@@ -64,9 +62,15 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
             .iter()
             .zip(&report.verdicts)
             .map(|(line, verdict)| match verdict {
-                Verdict::Accepted(id) => json!({"line": line, "status": "accepted", "id": id.to_string()}),
-                Verdict::Duplicate(id) => json!({"line": line, "status": "duplicate", "id": id.to_string()}),
-                Verdict::Rejected(reason) => json!({"line": line, "status": "rejected", "reason": reason.to_string()}),
+                Verdict::Accepted(id) => {
+                    json!({"line": line, "status": "accepted", "id": id.to_string()})
+                }
+                Verdict::Duplicate(id) => {
+                    json!({"line": line, "status": "duplicate", "id": id.to_string()})
+                }
+                Verdict::Rejected(reason) => {
+                    json!({"line": line, "status": "rejected", "reason": reason.to_string()})
+                }
             })
             .collect();
         output::json(&json!({
@@ -87,15 +91,25 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
         }
         output::line(&messages.with(
             "import-summary",
-            &[("accepted", &accepted), ("duplicates", &duplicates), ("rejected", &rejected)],
+            &[
+                ("accepted", &accepted),
+                ("duplicates", &duplicates),
+                ("rejected", &rejected),
+            ],
         ));
     }
     if let Some(e) = read_error {
-        return Err(Failure::because(messages, "read-failed", format!("{label}: {e}")));
+        return Err(Failure::because(
+            messages,
+            "read-failed",
+            format!("{label}: {e}"),
+        ));
     }
     if rejected > 0 {
-        return Err(Failure::new(messages.with("import-some-rejected", &[("n", &rejected)]))
-            .hint(messages.get("hint-rejected")));
+        return Err(
+            Failure::new(messages.with("import-some-rejected", &[("n", &rejected)]))
+                .hint(messages.get("hint-rejected")),
+        );
     }
     Ok(())
 }

@@ -29,8 +29,10 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
     let city = args.city.unwrap_or_else(|| PLACEHOLDER_CITY.to_owned());
     let country = args.country.unwrap_or_default().to_ascii_uppercase();
     if !country.is_empty() && !audacities_protocol::model::is_country(&country) {
-        return Err(Failure::new(messages.with("bad-country", &[("got", &country)]))
-            .hint(messages.get("hint-country")));
+        return Err(
+            Failure::new(messages.with("bad-country", &[("got", &country)]))
+                .hint(messages.get("hint-country")),
+        );
     }
     let home = Home::init(&dir, &city, &country).map_err(|e| home_failure(messages, e))?;
     if args.json {

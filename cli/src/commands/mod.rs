@@ -42,10 +42,9 @@ pub fn home_failure(messages: &Messages, error: HomeError) -> Failure {
     let hint = match &error {
         HomeError::NotInitialised { .. } => Some(messages.get("hint-init")),
         HomeError::AlreadyInitialised { .. } => Some(messages.get("hint-already-init")),
-        HomeError::KeyPermissions { path, .. } => Some(messages.with(
-            "hint-chmod",
-            &[("path", &path.display())],
-        )),
+        HomeError::KeyPermissions { path, .. } => {
+            Some(messages.with("hint-chmod", &[("path", &path.display())]))
+        }
         HomeError::Store(audacities_node::store::StoreError::DiskFull { .. }) => {
             Some(messages.get("hint-disk-full"))
         }

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use audacities_node::ingest::{self, Verdict};
 use audacities_node::time::now_ms;
-use audacities_protocol::draft::{Draft, DraftError, Format};
 use audacities_protocol::Entry;
+use audacities_protocol::draft::{Draft, DraftError, Format};
 use serde_json::{Value, json};
 
 use crate::commands::{open_home, store_failure};
@@ -44,17 +44,22 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
     for source in &sources {
         match parse(source, &licence) {
             Ok(draft) => drafts.push((source.label.clone(), draft)),
-            Err(e) => problems.extend(
-                e.problems
-                    .iter()
-                    .map(|p| format!("{}: {}: {}", source.label, p.path, p.message(messages.lang()))),
-            ),
+            Err(e) => problems.extend(e.problems.iter().map(|p| {
+                format!(
+                    "{}: {}: {}",
+                    source.label,
+                    p.path,
+                    p.message(messages.lang())
+                )
+            })),
         }
     }
     if !problems.is_empty() {
-        return Err(Failure::new(messages.with("publish-invalid", &[("n", &problems.len())]))
-            .details(problems)
-            .hint(messages.get("hint-schema")));
+        return Err(
+            Failure::new(messages.with("publish-invalid", &[("n", &problems.len())]))
+                .details(problems)
+                .hint(messages.get("hint-schema")),
+        );
     }
 
     let created = now_ms();
@@ -64,11 +69,8 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
             .map_err(|e| Failure::new(format!("{label}: {e}")))?;
         signed.push(entry);
     }
-    let report = ingest::ingest(
-        home.store(),
-        signed.iter().map(|e| Ok(e.bytes().to_vec())),
-    )
-    .map_err(|e| store_failure(messages, e.source))?;
+    let report = ingest::ingest(home.store(), signed.iter().map(|e| Ok(e.bytes().to_vec())))
+        .map_err(|e| store_failure(messages, e.source))?;
 
     let mut published = 0;
     for ((label, draft), verdict) in drafts.iter().zip(&report.verdicts) {
@@ -86,7 +88,11 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
             let line = json!({"file": label, "id": id.to_string(), "kind": draft.kind().as_str(), "status": status});
             output::line(&line.to_string());
         } else {
-            let title = output::pick(draft.title(), crate::commands::reading_lang(messages), draft.lang());
+            let title = output::pick(
+                draft.title(),
+                crate::commands::reading_lang(messages),
+                draft.lang(),
+            );
             output::line(&format!("{id}  {label}  {}  {title}", draft.kind()));
         }
     }
@@ -131,9 +137,8 @@ fn read_sources(messages: &Messages, files: &[PathBuf]) -> Result<Vec<Source>, F
             Failure::new(messages.with("unknown-format", &[("file", &label)]))
                 .hint(messages.get("hint-formats"))
         })?;
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Failure::because(messages, "read-failed", format!("{label}: {e}"))
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::because(messages, "read-failed", format!("{label}: {e}")))?;
         sources.push(Source {
             label,
             text,

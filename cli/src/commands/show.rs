@@ -71,7 +71,10 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
         (messages.get("col-city"), city),
         (messages.get("col-signer"), head.signer.to_string()),
         (messages.get("col-created"), format_utc(head.created)),
-        (messages.get("col-signature"), messages.get("signature-verified")),
+        (
+            messages.get("col-signature"),
+            messages.get("signature-verified"),
+        ),
     ];
     for (label, value) in rows {
         output::line(&format!("{label:<12} {value}"));

@@ -33,7 +33,10 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
             checked += 1;
             match Entry::decode(bytes) {
                 Ok(entry) if entry.id() == *id => {}
-                Ok(entry) => bad.push((id.to_string(), format!("stored under {id} but its id is {}", entry.id()))),
+                Ok(entry) => bad.push((
+                    id.to_string(),
+                    format!("stored under {id} but its id is {}", entry.id()),
+                )),
                 Err(e) => bad.push((id.to_string(), e.to_string())),
             }
         }
@@ -55,16 +58,15 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
         for problem in &integrity {
             output::line(&format!("integrity: {problem}"));
         }
-        output::line(&messages.with(
-            "verify-summary",
-            &[("n", &checked), ("bad", &bad.len())],
-        ));
+        output::line(&messages.with("verify-summary", &[("n", &checked), ("bad", &bad.len())]));
         if integrity.is_empty() {
             output::line(&messages.get("verify-integrity-ok"));
         }
     }
     if !bad.is_empty() || !integrity.is_empty() {
-        return Err(Failure::new(messages.get("verify-failed")).hint(messages.get("hint-verify-failed")));
+        return Err(
+            Failure::new(messages.get("verify-failed")).hint(messages.get("hint-verify-failed"))
+        );
     }
     Ok(())
 }
