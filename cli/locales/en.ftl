@@ -68,3 +68,5 @@ hint-verify-failed = restore the listed entries from a partner's export (audacit
 demo-home = Demo home: { $dir }
 demo-kept = The demo home is kept in { $dir } — try: audacities --home { $dir } search commons
 demo-removed = The demo home was removed (run audacities demo --keep to keep it).
+hint-path = check the path and its permissions
+hint-too-large = an entry is at most 256 KiB once signed: shorten the draft or split it

@@ -68,3 +68,5 @@ hint-verify-failed = restaurez les entrées listées depuis l'export d'un parten
 demo-home = Dossier de démonstration : { $dir }
 demo-kept = Le dossier de démonstration est conservé dans { $dir } — essayez : audacities --home { $dir } search communs
 demo-removed = Le dossier de démonstration a été supprimé (lancez audacities demo --keep pour le garder).
+hint-path = vérifiez le chemin et ses droits d'accès
+hint-too-large = une entrée signée fait au plus 256 Kio : raccourcissez le brouillon ou scindez-le

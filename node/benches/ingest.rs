@@ -7,28 +7,78 @@
 use std::io::{BufReader, Write};
 use std::time::Instant;
 
+use audacities_node::Home;
 use audacities_node::bundle::Reader;
 use audacities_node::ingest;
 use audacities_node::store::Filter;
-use audacities_node::Home;
 use audacities_protocol::{Draft, Entry, SecretKey};
 use serde_json::json;
 
 const WORDS_FR: [&str; 24] = [
-    "délibérations", "communs", "mobilité", "plateforme", "données", "quartier", "habitants",
-    "régulation", "logement", "trottinettes", "capteurs", "participation", "budget", "espace",
-    "public", "tourisme", "location", "courte", "durée", "Séoul", "Naples", "Lyon", "énergie",
+    "délibérations",
+    "communs",
+    "mobilité",
+    "plateforme",
+    "données",
+    "quartier",
+    "habitants",
+    "régulation",
+    "logement",
+    "trottinettes",
+    "capteurs",
+    "participation",
+    "budget",
+    "espace",
+    "public",
+    "tourisme",
+    "location",
+    "courte",
+    "durée",
+    "Séoul",
+    "Naples",
+    "Lyon",
+    "énergie",
     "école",
 ];
 const WORDS_EN: [&str; 24] = [
-    "deliberations", "commons", "mobility", "platform", "data", "neighbourhood", "residents",
-    "regulation", "housing", "scooters", "sensors", "participation", "budget", "space", "public",
-    "tourism", "rental", "short", "term", "Seoul", "Naples", "Lyon", "energy", "school",
+    "deliberations",
+    "commons",
+    "mobility",
+    "platform",
+    "data",
+    "neighbourhood",
+    "residents",
+    "regulation",
+    "housing",
+    "scooters",
+    "sensors",
+    "participation",
+    "budget",
+    "space",
+    "public",
+    "tourism",
+    "rental",
+    "short",
+    "term",
+    "Seoul",
+    "Naples",
+    "Lyon",
+    "energy",
+    "school",
 ];
-const THEMES: [&str; 6] = ["mobility", "housing", "tourism", "public_space", "participation", "data_digital"];
+const THEMES: [&str; 6] = [
+    "mobility",
+    "housing",
+    "tourism",
+    "public_space",
+    "participation",
+    "data_digital",
+];
 
 fn words(list: &[&str], seed: u64, n: usize) -> String {
-    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     (0..n)
         .map(|_| {
             x ^= x << 13;
@@ -45,7 +95,7 @@ fn draft(i: u64) -> Draft {
         "kind": "governance_practice",
         "lang": if i % 2 == 0 { "fr" } else { "en" },
         "licence": "CC-BY-4.0",
-        "themes": [THEMES[(i % 6) as usize], THEMES[((i / 6) % 6) as usize]],
+        "themes": [THEMES[(i % 6) as usize], THEMES[((i / 6 % 5) + 1 + i % 6) as usize % 6]],
         "object_kind": "shared_space",
         "instrument": "regulation",
         "title": {"fr": format!("{} n°{i}", words(&WORDS_FR, i, 6)), "en": format!("{} no. {i}", words(&WORDS_EN, i, 6))},
@@ -60,7 +110,10 @@ fn draft(i: u64) -> Draft {
 }
 
 fn main() {
-    let n: u64 = std::env::var("AUDACITIES_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let n: u64 = std::env::var("AUDACITIES_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let dir = tempfile::tempdir().expect("temp dir");
     let bundle_path = dir.path().join("commons.bundle");
 
@@ -69,7 +122,13 @@ fn main() {
     let mut bundle = std::io::BufWriter::new(std::fs::File::create(&bundle_path).expect("bundle"));
     let mut bytes = 0usize;
     for i in 0..n {
-        let entry = Entry::sign(&draft(i), &keys[(i % 8) as usize], 1_700_000_000_000 + i, None).expect("sign");
+        let entry = Entry::sign(
+            &draft(i),
+            &keys[(i % 8) as usize],
+            1_700_000_000_000 + i,
+            None,
+        )
+        .expect("sign");
         bytes += entry.bytes().len() + 1;
         bundle.write_all(entry.bytes()).expect("write");
         bundle.write_all(b"\n").expect("write");
@@ -81,6 +140,21 @@ fn main() {
         bytes as f64 / 1e6,
         bytes / n.max(1) as usize,
         started.elapsed().as_secs_f64()
+    );
+
+    // Decode + verify + validate alone, on this thread, to see the split with the store.
+    let file = std::fs::File::open(&bundle_path).expect("open bundle");
+    let started = Instant::now();
+    let mut checked = 0u64;
+    for line in Reader::new(BufReader::with_capacity(1 << 20, file)) {
+        let bytes = line.expect("read").item.expect("line");
+        ingest::check(&bytes, u64::MAX / 2).expect("valid");
+        checked += 1;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "check only (one thread): {checked} entries in {secs:.2} s = {:.0} entries/s",
+        checked as f64 / secs
     );
 
     let home = Home::init(&dir.path().join("home"), "Bench", "FR").expect("home");
@@ -95,12 +169,30 @@ fn main() {
         n as f64 / secs
     );
 
-    let queries = ["deliberations", "seoul", "communs mobilite", "scooters regulation", "habitants", "NAPLES budget", "energie", "données"];
+    let queries = [
+        "deliberations",
+        "seoul",
+        "communs mobilite",
+        "scooters regulation",
+        "habitants",
+        "NAPLES budget",
+        "energie",
+        "données",
+    ];
     let mut times = Vec::new();
     for _round in 0..25 {
         for q in queries {
             let t = Instant::now();
-            let hits = home.store().search(q, &Filter { limit: 20, ..Filter::default() }).expect("search");
+            let hits = home
+                .store()
+                .search(
+                    q,
+                    &Filter {
+                        limit: 20,
+                        ..Filter::default()
+                    },
+                )
+                .expect("search");
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             assert!(!hits.is_empty(), "{q}");
         }
@@ -108,5 +200,8 @@ fn main() {
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
     let p99 = times[(times.len() * 99 / 100).min(times.len() - 1)];
-    println!("search over {n} entries (top 20, bm25, snippets): median {median:.2} ms, p99 {p99:.2} ms ({} queries)", times.len());
+    println!(
+        "search over {n} entries (top 20, bm25, snippets): median {median:.2} ms, p99 {p99:.2} ms ({} queries)",
+        times.len()
+    );
 }

@@ -84,7 +84,8 @@ where
         .unwrap_or(1)
         .clamp(1, 4);
     let now = now_ms();
-    let (work_tx, work_rx) = flume::bounded::<(usize, Vec<Result<Vec<u8>, EntryError>>)>(workers * 2);
+    let (work_tx, work_rx) =
+        flume::bounded::<(usize, Items)>(workers * 2);
     let (done_tx, done_rx) = flume::bounded::<(usize, Checked)>(workers * 2);
 
     std::thread::scope(|scope| {
@@ -130,18 +131,21 @@ where
         }
         drop(work_tx);
         drop(inline);
-        writer
-            .join()
-            .unwrap_or_else(|_| Err(IngestError {
+        writer.join().unwrap_or_else(|_| {
+            Err(IngestError {
                 report: Report::default(),
                 source: StoreError::Closed,
-            }))
+            })
+        })
     })
 }
 
+/// Items as read, before checking.
+type Items = Vec<Result<Vec<u8>, EntryError>>;
+/// Items after checking.
 type Checked = Vec<Result<Entry, EntryError>>;
 
-fn check_all(items: Vec<Result<Vec<u8>, EntryError>>, now: u64) -> Checked {
+fn check_all(items: Items, now: u64) -> Checked {
     items
         .into_iter()
         .map(|item| item.and_then(|bytes| check(&bytes, now)))
@@ -151,10 +155,10 @@ fn check_all(items: Vec<Result<Vec<u8>, EntryError>>, now: u64) -> Checked {
 /// Sends a chunk to the workers, or verifies it here when there are none. False once the
 /// writer has stopped.
 fn hand_on(
-    work_tx: &flume::Sender<(usize, Vec<Result<Vec<u8>, EntryError>>)>,
+    work_tx: &flume::Sender<(usize, Items)>,
     inline: Option<&flume::Sender<(usize, Checked)>>,
     chunk_no: usize,
-    chunk: Vec<Result<Vec<u8>, EntryError>>,
+    chunk: Items,
     now: u64,
 ) -> bool {
     match inline {
@@ -208,10 +212,10 @@ fn write_in_order(
                     Err(reason) => verdicts.push(Some(Verdict::Rejected(reason))),
                 }
             }
-            if batch.len() >= BATCH {
-                if let Err(e) = flush(&mut batch, &mut verdicts) {
-                    return Err(fail(verdicts, e));
-                }
+            if batch.len() >= BATCH
+                && let Err(e) = flush(&mut batch, &mut verdicts)
+            {
+                return Err(fail(verdicts, e));
             }
         }
     }

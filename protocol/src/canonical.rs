@@ -7,6 +7,8 @@
 
 use serde_json::Value;
 
+mod fast;
+
 /// The largest integer magnitude allowed in signed content (2^53 − 1).
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
@@ -43,6 +45,10 @@ pub fn parse(bytes: &[u8]) -> Result<Value, CanonicalError> {
             offset: e.valid_up_to(),
         });
     }
+    if fast::is_canonical(bytes) {
+        return serde_json::from_slice(bytes).map_err(|e| CanonicalError::Json(e.to_string()));
+    }
+    // The reference path: slower, but it names the cause.
     let value: Value =
         serde_json::from_slice(bytes).map_err(|e| CanonicalError::Json(e.to_string()))?;
     let canonical = to_bytes(&value)?;
@@ -50,6 +56,11 @@ pub fn parse(bytes: &[u8]) -> Result<Value, CanonicalError> {
         return Err(CanonicalError::NotCanonical);
     }
     Ok(value)
+}
+
+/// True if `bytes` is valid UTF-8 in canonical form, without parsing it into a value.
+pub fn is_canonical(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok() && fast::is_canonical(bytes)
 }
 
 /// Refuses floats and out-of-range integers anywhere in `value`, naming the field path

@@ -13,6 +13,7 @@
 //! signed bytes; the signature is ed25519 over them, checked with `verify_strict`. See SPEC.md.
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::canonical::{self, CanonicalError};
@@ -109,6 +110,18 @@ pub enum EntryError {
     Draft(#[from] DraftError),
 }
 
+/// The four members of a wire line, borrowed from the received bytes.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WireLine<'a> {
+    #[serde(borrow)]
+    body: &'a RawValue,
+    #[serde(borrow)]
+    head: &'a RawValue,
+    id: String,
+    sig: String,
+}
+
 /// A verified entry: its signature, id and body have been checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
@@ -171,36 +184,22 @@ impl Entry {
                 max: MAX_ENTRY_BYTES,
             });
         }
-        let value = canonical::parse(bytes)?;
-        let Value::Object(mut line) = value else {
-            return Err(shape("(root)", "an entry is a JSON object"));
-        };
-        for key in line.keys() {
-            if !["body", "head", "id", "sig"].contains(&key.as_str()) {
-                return Err(shape(
-                    key,
-                    "unknown member; an entry has exactly body, head, id and sig",
-                ));
-            }
+        if !canonical::is_canonical(bytes) {
+            // The reference path names the cause (float, order, escape, …).
+            canonical::parse(bytes)?;
         }
-        let head_value = line
-            .remove("head")
-            .ok_or_else(|| shape("head", "missing"))?;
-        let body = line
-            .remove("body")
-            .ok_or_else(|| shape("body", "missing"))?;
-        let claimed_id = match line.remove("id") {
-            Some(Value::String(s)) => s,
-            Some(_) => return Err(shape("id", "expected a string")),
-            None => return Err(shape("id", "missing")),
-        };
-        let sig = match line.remove("sig") {
-            Some(Value::String(s)) => id::parse_hex64(&s)
-                .ok_or_else(|| shape("sig", "expected 128 lowercase hexadecimal characters"))?,
-            Some(_) => return Err(shape("sig", "expected a string")),
-            None => return Err(shape("sig", "missing")),
-        };
-        let head: Header = serde_path_to_error::deserialize(&head_value).map_err(|e| {
+        // The line is canonical, so the raw text of `head` and `body` is their canonical
+        // encoding: they are hashed and verified as they are, never re-encoded.
+        let line: WireLine =
+            serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes))
+                .map_err(|e| {
+                    let path = e.path().to_string();
+                    shape(&path, &e.into_inner().to_string())
+                })?;
+        let head: Header = serde_path_to_error::deserialize(
+            &mut serde_json::Deserializer::from_str(line.head.get()),
+        )
+        .map_err(|e| {
             let path = e.path().to_string();
             shape(&format!("head.{path}"), &e.into_inner().to_string())
         })?;
@@ -208,18 +207,20 @@ impl Entry {
             return Err(EntryError::Version(head.v));
         }
         // The header must be exactly what this crate would write (no `revises: null`, …), so
-        // that the signed bytes below are the received ones.
-        if to_value(&head)? != head_value {
+        // that one header has one encoding and one id.
+        let signed = signed_bytes(&head)?;
+        if &signed[SIGNING_DOMAIN.len()..] != line.head.get().as_bytes() {
             return Err(shape("head", "not in the form this version writes"));
         }
-        let signed = signed_bytes(&head)?;
         let id = Id::hash(&signed);
-        if claimed_id != id.to_string() {
+        if line.id != id.to_string() {
             return Err(EntryError::IdMismatch {
-                claimed: claimed_id,
+                claimed: line.id,
                 computed: id,
             });
         }
+        let sig = id::parse_hex64(&line.sig)
+            .ok_or_else(|| shape("sig", "expected 128 lowercase hexadecimal characters"))?;
         if !head.signer.verify_strict(&signed, &sig) {
             return Err(EntryError::BadSignature {
                 signer: head.signer,
@@ -234,8 +235,8 @@ impl Entry {
         if let Some(revises) = &head.revises {
             revises.check()?;
         }
-        let body_bytes = canonical::to_bytes(&body)?;
-        let body_hash = Id::hash(&body_bytes);
+        let body_bytes = line.body.get().as_bytes();
+        let body_hash = Id::hash(body_bytes);
         if body_hash != head.body_hash {
             return Err(EntryError::BodyHash {
                 claimed: head.body_hash,
@@ -248,6 +249,8 @@ impl Entry {
                 computed: body_bytes.len() as u64,
             });
         }
+        let body: Value =
+            serde_json::from_slice(body_bytes).map_err(|e| shape("body", &e.to_string()))?;
         let kind: Kind = head
             .kind
             .parse()

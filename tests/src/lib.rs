@@ -1,7 +1,7 @@
 //! Test support: a node home in a temp dir in one line, valid drafts and signed entries to
 //! feed it, and the doors (publish, import) as tests use them.
 //!
-//! ```ignore
+//! ```text
 //! let node = TestHome::new();
 //! let report = node.import(&[entry(1, 0).bytes().to_vec()]);
 //! ```

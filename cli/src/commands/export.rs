@@ -20,8 +20,9 @@ pub struct Args {
 
 pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(), Failure> {
     let home = open_home(messages, home)?;
-    let count = bundle::export(home.store(), &args.file)
-        .map_err(|e| Failure::because(messages, "export-failed", e))?;
+    let count = bundle::export(home.store(), &args.file).map_err(|e| {
+        Failure::because(messages, "export-failed", e).hint(messages.get("hint-path"))
+    })?;
     if args.json {
         return output::json(&json!({"file": args.file, "entries": count}));
     }

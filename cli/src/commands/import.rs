@@ -29,8 +29,10 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
     let input: Box<dyn BufRead> = if args.file.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
-        let file = File::open(&args.file)
-            .map_err(|e| Failure::because(messages, "read-failed", format!("{label}: {e}")))?;
+        let file = File::open(&args.file).map_err(|e| {
+            Failure::because(messages, "read-failed", format!("{label}: {e}"))
+                .hint(messages.get("hint-path"))
+        })?;
         Box::new(BufReader::with_capacity(1 << 20, file))
     };
     let home = open_home(messages, home)?;
@@ -99,11 +101,10 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
         ));
     }
     if let Some(e) = read_error {
-        return Err(Failure::because(
-            messages,
-            "read-failed",
-            format!("{label}: {e}"),
-        ));
+        return Err(
+            Failure::because(messages, "read-failed", format!("{label}: {e}"))
+                .hint(messages.get("hint-path")),
+        );
     }
     if rejected > 0 {
         return Err(

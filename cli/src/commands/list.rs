@@ -45,11 +45,12 @@ impl FilterArgs {
             })?),
             None => None,
         };
-        if let Some(theme) = &self.theme {
-            if !THEMES.contains(&theme.as_str()) {
-                return Err(Failure::new(messages.with("bad-theme", &[("got", theme)]))
-                    .hint(THEMES.join(", ")));
-            }
+        if let Some(theme) = &self.theme
+            && !THEMES.contains(&theme.as_str())
+        {
+            return Err(
+                Failure::new(messages.with("bad-theme", &[("got", theme)])).hint(THEMES.join(", "))
+            );
         }
         Ok(Filter {
             kind,

@@ -65,8 +65,9 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
     let created = now_ms();
     let mut signed = Vec::with_capacity(drafts.len());
     for (label, draft) in &drafts {
-        let entry = Entry::sign(draft, home.signing_key(), created, None)
-            .map_err(|e| Failure::new(format!("{label}: {e}")))?;
+        let entry = Entry::sign(draft, home.signing_key(), created, None).map_err(|e| {
+            Failure::new(format!("{label}: {e}")).hint(messages.get("hint-too-large"))
+        })?;
         signed.push(entry);
     }
     let report = ingest::ingest(home.store(), signed.iter().map(|e| Ok(e.bytes().to_vec())))
@@ -81,7 +82,9 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
             }
             Verdict::Duplicate(id) => ("duplicate", id),
             Verdict::Rejected(reason) => {
-                return Err(Failure::new(format!("{label}: {reason}")));
+                return Err(
+                    Failure::new(format!("{label}: {reason}")).hint(messages.get("hint-verify"))
+                );
             }
         };
         if args.json {
@@ -117,13 +120,16 @@ fn read_sources(messages: &Messages, files: &[PathBuf]) -> Result<Vec<Source>, F
     for path in files {
         if path.as_os_str() == "-" {
             if stdin_used {
-                return Err(Failure::new(messages.get("stdin-twice")));
+                return Err(
+                    Failure::new(messages.get("stdin-twice")).hint(messages.get("hint-formats"))
+                );
             }
             stdin_used = true;
             let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| Failure::because(messages, "read-failed", format!("stdin: {e}")))?;
+            std::io::stdin().read_to_string(&mut text).map_err(|e| {
+                Failure::because(messages, "read-failed", format!("stdin: {e}"))
+                    .hint(messages.get("hint-path"))
+            })?;
             let format = Format::sniff(&text);
             sources.push(Source {
                 label: "stdin".to_owned(),
@@ -137,8 +143,10 @@ fn read_sources(messages: &Messages, files: &[PathBuf]) -> Result<Vec<Source>, F
             Failure::new(messages.with("unknown-format", &[("file", &label)]))
                 .hint(messages.get("hint-formats"))
         })?;
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Failure::because(messages, "read-failed", format!("{label}: {e}")))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Failure::because(messages, "read-failed", format!("{label}: {e}"))
+                .hint(messages.get("hint-path"))
+        })?;
         sources.push(Source {
             label,
             text,

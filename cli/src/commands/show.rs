@@ -58,7 +58,7 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
     }
     let draft = entry.draft();
     let lang = reading_lang(messages);
-    output::line(&output::pick(draft.title(), lang, draft.lang()).to_string());
+    output::line(output::pick(draft.title(), lang, draft.lang()));
     output::line("");
     let city = if own_city {
         format!("{} ({})", head.city, home.config().city.name)
