@@ -171,7 +171,10 @@ mod tests {
         let got = lines(b"# header\n\n{\"a\":1}\r\n  \n{\"b\":2}");
         assert_eq!(
             got,
-            vec![(3, Ok(b"{\"a\":1}".to_vec())), (5, Ok(b"{\"b\":2}".to_vec()))]
+            vec![
+                (3, Ok(b"{\"a\":1}".to_vec())),
+                (5, Ok(b"{\"b\":2}".to_vec()))
+            ]
         );
     }
 

@@ -169,9 +169,12 @@ fn read_key(path: &Path) -> Result<SecretKey, HomeError> {
         }
     }
     let bytes = fs::read(path).map_err(io)?;
-    let seed: [u8; 32] = bytes.as_slice().try_into().map_err(|_| HomeError::KeyFile {
-        path: path.to_path_buf(),
-        len: bytes.len(),
-    })?;
+    let seed: [u8; 32] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| HomeError::KeyFile {
+            path: path.to_path_buf(),
+            len: bytes.len(),
+        })?;
     Ok(SecretKey::from_bytes(seed))
 }

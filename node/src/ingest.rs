@@ -84,8 +84,7 @@ where
         .unwrap_or(1)
         .clamp(1, 4);
     let now = now_ms();
-    let (work_tx, work_rx) =
-        flume::bounded::<(usize, Items)>(workers * 2);
+    let (work_tx, work_rx) = flume::bounded::<(usize, Items)>(workers * 2);
     let (done_tx, done_rx) = flume::bounded::<(usize, Checked)>(workers * 2);
 
     std::thread::scope(|scope| {

@@ -5,8 +5,11 @@ fn main() {
     let draft = Draft::parse(&text, audacities_protocol::Format::Toml).unwrap();
     let e = Entry::sign(&draft, &SecretKey::from_bytes([1; 32]), 1, None).unwrap();
     let b = e.bytes().to_vec();
-    println!("len {}", b.len());
-    let n = 5000;
+    println!("len {} canonical {}", b.len(), canonical::is_canonical(&b));
+    let n: usize = std::env::var("N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5000);
     let t = Instant::now();
     for _ in 0..n {
         Entry::decode(&b).unwrap();
@@ -69,3 +72,5 @@ fn main() {
         t.elapsed().as_secs_f64() * 1e6 / n as f64
     );
 }
+#[allow(dead_code)]
+fn _unused() {}

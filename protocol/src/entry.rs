@@ -83,11 +83,14 @@ pub enum EntryError {
     #[error("id: claimed id {claimed} is not the blake3 hash of the signed bytes ({computed})")]
     IdMismatch { claimed: String, computed: Id },
     #[error("sig: the signature does not verify for signer {signer}")]
-    BadSignature { signer: PublicKey },
+    BadSignature { signer: Box<PublicKey> },
     #[error(
         "head.city: signer {signer} is not the city key {city}, and delegations are not known to this node"
     )]
-    NotTheCity { signer: PublicKey, city: PublicKey },
+    NotTheCity {
+        signer: Box<PublicKey>,
+        city: Box<PublicKey>,
+    },
     #[error("body: its blake3 hash {computed} does not match head.body_hash {claimed}")]
     BodyHash { claimed: Id, computed: Id },
     #[error("body: its length {computed} does not match head.body_len {claimed}")]
@@ -223,13 +226,13 @@ impl Entry {
             .ok_or_else(|| shape("sig", "expected 128 lowercase hexadecimal characters"))?;
         if !head.signer.verify_strict(&signed, &sig) {
             return Err(EntryError::BadSignature {
-                signer: head.signer,
+                signer: Box::new(head.signer),
             });
         }
         if head.signer != head.city {
             return Err(EntryError::NotTheCity {
-                signer: head.signer,
-                city: head.city,
+                signer: Box::new(head.signer),
+                city: Box::new(head.city),
             });
         }
         if let Some(revises) = &head.revises {

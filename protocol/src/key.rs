@@ -19,9 +19,13 @@ pub enum KeyError {
     NotAPoint(String),
 }
 
-/// A public key (city or staff), as it appears in entries.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct PublicKey([u8; 32]);
+/// A public key (city or staff), as it appears in entries. It keeps the decompressed point, so
+/// that a key read once verifies many signatures without decompressing it again.
+#[derive(Clone, Copy)]
+pub struct PublicKey {
+    bytes: [u8; 32],
+    key: VerifyingKey,
+}
 
 impl PublicKey {
     pub fn from_bytes(bytes: [u8; 32]) -> Result<Self, KeyError> {
@@ -30,27 +34,50 @@ impl PublicKey {
         if key.is_weak() {
             return Err(KeyError::NotAPoint(hex::encode(bytes)));
         }
-        Ok(Self(bytes))
+        Ok(Self { bytes, key })
     }
 
     pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
+        &self.bytes
     }
 
     /// `verify_strict`: refuses non-canonical `S`, small-order keys and small-order `R`, so that
     /// every node reaches the same verdict on the same bytes.
     pub fn verify_strict(&self, message: &[u8], signature: &[u8; 64]) -> bool {
-        let Ok(key) = VerifyingKey::from_bytes(&self.0) else {
-            return false;
-        };
         let signature = Signature::from_bytes(signature);
-        key.verify_strict(message, &signature).is_ok()
+        self.key.verify_strict(message, &signature).is_ok()
+    }
+}
+
+impl PartialEq for PublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+    }
+}
+
+impl Eq for PublicKey {}
+
+impl std::hash::Hash for PublicKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.bytes.hash(state);
+    }
+}
+
+impl PartialOrd for PublicKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for PublicKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.bytes.cmp(&other.bytes)
     }
 }
 
 impl fmt::Display for PublicKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&hex::encode(self.0))
+        f.write_str(&hex::encode(self.bytes))
     }
 }
 
@@ -97,7 +124,11 @@ impl SecretKey {
     }
 
     pub fn public(&self) -> PublicKey {
-        PublicKey(self.0.verifying_key().to_bytes())
+        let key = self.0.verifying_key();
+        PublicKey {
+            bytes: key.to_bytes(),
+            key,
+        }
     }
 
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {

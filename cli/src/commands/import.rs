@@ -57,6 +57,11 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
         }
     };
 
+    // Make the new entries searchable before saying they are imported.
+    home.store()
+        .finish_indexing()
+        .map_err(|e| store_failure(messages, e))?;
+
     let (accepted, duplicates, rejected) =
         (report.accepted(), report.duplicates(), report.rejected());
     if args.json {

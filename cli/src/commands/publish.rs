@@ -73,6 +73,10 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
     let report = ingest::ingest(home.store(), signed.iter().map(|e| Ok(e.bytes().to_vec())))
         .map_err(|e| store_failure(messages, e.source))?;
 
+    home.store()
+        .finish_indexing()
+        .map_err(|e| store_failure(messages, e))?;
+
     let mut published = 0;
     for ((label, draft), verdict) in drafts.iter().zip(&report.verdicts) {
         let (status, id) = match verdict {

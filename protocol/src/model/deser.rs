@@ -264,6 +264,10 @@ impl Session {
     /// Removes every float, out-of-range integer and `null` of `value`, reporting each at its
     /// path. Called first, on the draft as received, so that paths are the draft's.
     pub fn scan(&mut self, value: &mut Value) {
+        // Most drafts and every received entry hold none: a walk without allocations first.
+        if is_clean(value) {
+            return;
+        }
         // The root is an object (`from_value` checks it first), so it is never removed itself.
         self.scan_at(value, &mut Vec::new());
     }
@@ -595,6 +599,21 @@ fn shape_mismatches(
         | (Value::Bool(_), Value::Bool(_))
         | (Value::Null, Value::Null) => {}
         _ => out.push((path.clone(), json_type(typed))),
+    }
+}
+
+/// True if `value` holds no `null`, no float and no integer outside ±(2^53 − 1).
+fn is_clean(value: &Value) -> bool {
+    match value {
+        Value::Null => false,
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => u <= canonical::MAX_SAFE_INTEGER,
+            (None, Some(i)) => i.unsigned_abs() <= canonical::MAX_SAFE_INTEGER,
+            (None, None) => false,
+        },
+        Value::Array(items) => items.iter().all(is_clean),
+        Value::Object(map) => map.values().all(is_clean),
+        Value::Bool(_) | Value::String(_) => true,
     }
 }
 

@@ -1,0 +1,473 @@
+//! The SQL behind the [`Store`](super::Store) methods, run on the store thread.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use audacities_protocol::draft::Texts;
+use audacities_protocol::model::{Kind, LStr};
+use audacities_protocol::{Entry, Id, PublicKey};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};
+
+use super::error::StoreError;
+use super::{Filter, Inserted, Stored, Summary};
+
+/// An entry's row and derived rows, computed on the caller's thread.
+pub(crate) struct Row {
+    id: Id,
+    id_text: String,
+    kind: &'static str,
+    lang: String,
+    signer: String,
+    city: String,
+    created_ms: i64,
+    revises_doc: Option<String>,
+    themes: Vec<String>,
+    titles: Vec<(String, String)>,
+    texts: Texts,
+    raw: Vec<u8>,
+}
+
+impl Row {
+    pub(crate) fn new(entry: Entry) -> Self {
+        let draft = entry.draft();
+        let head = entry.head();
+        let row = Row {
+            id: entry.id(),
+            id_text: entry.id().to_string(),
+            kind: draft.kind().as_str(),
+            lang: draft.lang().to_owned(),
+            signer: head.signer.to_string(),
+            city: head.city.to_string(),
+            created_ms: to_i64(head.created),
+            revises_doc: head.revises.as_ref().map(|r| r.doc.to_string()),
+            themes: draft.themes().into_iter().map(str::to_owned).collect(),
+            titles: draft
+                .title()
+                .iter()
+                .map(|(lang, text)| (lang.clone(), text.clone()))
+                .collect(),
+            texts: draft.texts(),
+            raw: Vec::new(),
+        };
+        Row {
+            raw: entry.into_bytes(),
+            ..row
+        }
+    }
+}
+
+/// Milliseconds fit in an i64 for 292 million years; anything beyond is clamped, not wrapped.
+fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn to_u64(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+pub(crate) fn insert(
+    conn: &mut Connection,
+    rows: &[Row],
+    received_ms: u64,
+) -> Result<Vec<Inserted>, StoreError> {
+    let ctx = "inserting entries";
+    let received_ms = to_i64(received_ms);
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(StoreError::during("starting a write transaction"))?;
+    let mut out = Vec::with_capacity(rows.len());
+    {
+        let mut entry = tx
+            .prepare_cached(
+                "INSERT INTO entries
+                     (id, kind, lang, signer, city, created_ms, received_ms, revises_doc, raw)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .map_err(StoreError::during(ctx))?;
+        let mut theme = tx
+            .prepare_cached(
+                "INSERT INTO entry_themes (entry_rowid, pos, theme) VALUES (?1, ?2, ?3)",
+            )
+            .map_err(StoreError::during(ctx))?;
+        let mut title = tx
+            .prepare_cached(
+                "INSERT INTO entry_titles (entry_rowid, lang, title) VALUES (?1, ?2, ?3)
+                 ON CONFLICT DO NOTHING",
+            )
+            .map_err(StoreError::during(ctx))?;
+        let mut texts = tx
+            .prepare_cached(
+                "INSERT INTO entry_texts (rowid, title, summary, body, other)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .map_err(StoreError::during(ctx))?;
+        let mut pending = tx
+            .prepare_cached("INSERT INTO search_pending (rowid) VALUES (?1)")
+            .map_err(StoreError::during(ctx))?;
+        for row in rows {
+            let changed = entry
+                .execute(params![
+                    row.id_text,
+                    row.kind,
+                    row.lang,
+                    row.signer,
+                    row.city,
+                    row.created_ms,
+                    received_ms,
+                    row.revises_doc,
+                    row.raw,
+                ])
+                .map_err(StoreError::during(ctx))?;
+            if changed == 0 {
+                out.push(Inserted::Duplicate(row.id));
+                continue;
+            }
+            let rowid = tx.last_insert_rowid();
+            for (pos, name) in row.themes.iter().enumerate() {
+                theme
+                    .execute(params![rowid, pos as i64, name])
+                    .map_err(StoreError::during(ctx))?;
+            }
+            for (lang, text) in &row.titles {
+                title
+                    .execute(params![rowid, lang, text])
+                    .map_err(StoreError::during(ctx))?;
+            }
+            let t = &row.texts;
+            texts
+                .execute(params![rowid, t.title, t.summary, t.body, t.other])
+                .map_err(StoreError::during(ctx))?;
+            pending
+                .execute(params![rowid])
+                .map_err(StoreError::during(ctx))?;
+            out.push(Inserted::New(row.id));
+        }
+    }
+    tx.commit()
+        .map_err(StoreError::during("committing inserted entries"))?;
+    Ok(out)
+}
+
+pub(crate) fn get(conn: &mut Connection, id: Id) -> Result<Option<Stored>, StoreError> {
+    let ctx = "reading an entry";
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT kind, lang, signer, city, created_ms, received_ms, raw
+             FROM entries WHERE id = ?1",
+        )
+        .map_err(StoreError::during(ctx))?;
+    let row = stmt
+        .query_row([id.to_string()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, Vec<u8>>(6)?,
+            ))
+        })
+        .optional()
+        .map_err(StoreError::during(ctx))?;
+    let Some((kind, lang, signer, city, created_ms, received_ms, bytes)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(Stored {
+        id,
+        kind: parse_kind(&kind)?,
+        lang,
+        signer: parse_key(&signer)?,
+        city: parse_key(&city)?,
+        created_ms: to_u64(created_ms),
+        received_ms: to_u64(received_ms),
+        bytes,
+    }))
+}
+
+/// The most candidates an ambiguous prefix reports.
+const MAX_CANDIDATES: usize = 10;
+
+pub(crate) fn resolve(conn: &mut Connection, prefix: &str) -> Result<Id, StoreError> {
+    let ctx = "resolving an id prefix";
+    // Ids are lowercase hex, and 'g' sorts after every hex digit: the ids starting with
+    // `prefix` are exactly those in [prefix, prefix || 'g'), a range of the unique index.
+    let upper = format!("{prefix}g");
+    let mut stmt = conn
+        .prepare_cached("SELECT id FROM entries WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT ?3")
+        .map_err(StoreError::during(ctx))?;
+    let ids = stmt
+        .query_map(params![prefix, upper, MAX_CANDIDATES as i64], |r| {
+            r.get::<_, String>(0)
+        })
+        .map_err(StoreError::during(ctx))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(StoreError::during(ctx))?;
+    let mut ids = ids
+        .iter()
+        .map(|s| parse_id(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    match ids.len() {
+        0 => Err(StoreError::NotFound {
+            prefix: prefix.to_owned(),
+        }),
+        1 => Ok(ids.remove(0)),
+        _ => Err(StoreError::Ambiguous {
+            prefix: prefix.to_owned(),
+            candidates: ids,
+        }),
+    }
+}
+
+/// The WHERE conditions and their values for a filter, on `entries` aliased `e`.
+pub(crate) fn filter_sql(filter: &Filter, rowid: &str) -> (String, Vec<Value>) {
+    let mut sql = String::new();
+    let mut values = Vec::new();
+    if let Some(kind) = filter.kind {
+        sql.push_str(" AND e.kind = ?");
+        values.push(Value::Text(kind.as_str().to_owned()));
+    }
+    if let Some(city) = &filter.city {
+        sql.push_str(" AND e.city = ?");
+        values.push(Value::Text(city.to_string()));
+    }
+    if let Some(theme) = &filter.theme {
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM entry_themes t WHERE t.entry_rowid = {rowid} AND t.theme = ?)"
+        ));
+        values.push(Value::Text(theme.clone()));
+    }
+    if let Some(lang) = &filter.lang {
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM entry_titles l WHERE l.entry_rowid = {rowid} AND l.lang = ?)"
+        ));
+        values.push(Value::Text(lang.clone()));
+    }
+    (sql, values)
+}
+
+pub(crate) fn limit_values(filter: &Filter) -> [Value; 2] {
+    [
+        Value::Integer(i64::try_from(filter.limit).unwrap_or(i64::MAX)),
+        Value::Integer(i64::try_from(filter.offset).unwrap_or(i64::MAX)),
+    ]
+}
+
+pub(crate) fn list(conn: &mut Connection, filter: &Filter) -> Result<Vec<Summary>, StoreError> {
+    let ctx = "listing entries";
+    if filter.limit == 0 {
+        return Ok(Vec::new());
+    }
+    let (conditions, mut values) = filter_sql(filter, "e.rowid");
+    let sql = format!(
+        "SELECT e.rowid FROM entries e WHERE 1{conditions}
+         ORDER BY e.created_ms DESC, e.rowid DESC LIMIT ? OFFSET ?"
+    );
+    values.extend(limit_values(filter));
+    let rowids = {
+        let mut stmt = conn.prepare_cached(&sql).map_err(StoreError::during(ctx))?;
+        stmt.query_map(params_from_iter(values), |r| r.get::<_, i64>(0))
+            .map_err(StoreError::during(ctx))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(StoreError::during(ctx))?
+    };
+    let mut keys = KeyCache::default();
+    rowids
+        .into_iter()
+        .map(|rowid| summary(conn, rowid, &mut keys))
+        .collect()
+}
+
+/// Parsed city keys, for the length of one listing: a page shows few cities, and parsing a key
+/// checks a curve point (tens of microseconds).
+#[derive(Default)]
+pub(crate) struct KeyCache(std::collections::HashMap<String, PublicKey>);
+
+impl KeyCache {
+    fn get(&mut self, text: String) -> Result<PublicKey, StoreError> {
+        if let Some(key) = self.0.get(&text) {
+            return Ok(*key);
+        }
+        let key = parse_key(&text)?;
+        self.0.insert(text, key);
+        Ok(key)
+    }
+}
+
+/// The summary of the entry at `rowid`.
+pub(crate) fn summary(
+    conn: &Connection,
+    rowid: i64,
+    keys: &mut KeyCache,
+) -> Result<Summary, StoreError> {
+    let ctx = "reading an entry summary";
+    let (id, kind, lang, city, created_ms) = conn
+        .prepare_cached("SELECT id, kind, lang, city, created_ms FROM entries WHERE rowid = ?1")
+        .map_err(StoreError::during(ctx))?
+        .query_row([rowid], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+            ))
+        })
+        .map_err(StoreError::during(ctx))?;
+    let title: LStr = conn
+        .prepare_cached("SELECT lang, title FROM entry_titles WHERE entry_rowid = ?1")
+        .map_err(StoreError::during(ctx))?
+        .query_map([rowid], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })
+        .map_err(StoreError::during(ctx))?
+        .collect::<Result<_, _>>()
+        .map_err(StoreError::during(ctx))?;
+    let themes: Vec<String> = conn
+        .prepare_cached("SELECT theme FROM entry_themes WHERE entry_rowid = ?1 ORDER BY pos")
+        .map_err(StoreError::during(ctx))?
+        .query_map([rowid], |r| r.get::<_, String>(0))
+        .map_err(StoreError::during(ctx))?
+        .collect::<Result<_, _>>()
+        .map_err(StoreError::during(ctx))?;
+    Ok(Summary {
+        id: parse_id(&id)?,
+        kind: parse_kind(&kind)?,
+        lang,
+        title,
+        themes,
+        city: keys.get(city)?,
+        created_ms: to_u64(created_ms),
+    })
+}
+
+pub(crate) fn count(conn: &mut Connection) -> Result<u64, StoreError> {
+    conn.prepare_cached("SELECT count(*) FROM entries")
+        .and_then(|mut s| s.query_row([], |r| r.get::<_, i64>(0)))
+        .map(to_u64)
+        .map_err(StoreError::during("counting entries"))
+}
+
+pub(crate) fn counts_by_kind(conn: &mut Connection) -> Result<BTreeMap<Kind, u64>, StoreError> {
+    let ctx = "counting entries by kind";
+    let mut counts: BTreeMap<Kind, u64> = Kind::ALL.into_iter().map(|k| (k, 0)).collect();
+    let mut stmt = conn
+        .prepare_cached("SELECT kind, count(*) FROM entries GROUP BY kind")
+        .map_err(StoreError::during(ctx))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        .map_err(StoreError::during(ctx))?;
+    for row in rows {
+        let (kind, n) = row.map_err(StoreError::during(ctx))?;
+        counts.insert(parse_kind(&kind)?, to_u64(n));
+    }
+    Ok(counts)
+}
+
+pub(crate) fn raw_page(
+    conn: &mut Connection,
+    after: Option<Id>,
+    limit: usize,
+) -> Result<Vec<(Id, Vec<u8>)>, StoreError> {
+    let ctx = "reading a page of entries";
+    let after = after.map(|id| id.to_string()).unwrap_or_default();
+    let mut stmt = conn
+        .prepare_cached("SELECT id, raw FROM entries WHERE id > ?1 ORDER BY id LIMIT ?2")
+        .map_err(StoreError::during(ctx))?;
+    let rows = stmt
+        .query_map(
+            params![after, i64::try_from(limit).unwrap_or(i64::MAX)],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, Vec<u8>>(1)?)),
+        )
+        .map_err(StoreError::during(ctx))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, raw) = row.map_err(StoreError::during(ctx))?;
+        out.push((parse_id(&id)?, raw));
+    }
+    Ok(out)
+}
+
+pub(crate) fn integrity_check(conn: &mut Connection) -> Result<Vec<String>, StoreError> {
+    let ctx = "checking the database";
+    let mut problems = Vec::new();
+    {
+        let mut stmt = conn
+            .prepare("PRAGMA integrity_check")
+            .map_err(StoreError::during(ctx))?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(StoreError::during(ctx))?;
+        for row in rows {
+            let line = row.map_err(StoreError::during(ctx))?;
+            if line != "ok" {
+                problems.push(format!("integrity_check: {line}"));
+            }
+        }
+    }
+    {
+        let mut stmt = conn
+            .prepare("PRAGMA foreign_key_check")
+            .map_err(StoreError::during(ctx))?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(format!(
+                    "foreign_key_check: row {} of {} has no parent in {}",
+                    r.get::<_, Option<i64>>(1)?.unwrap_or(-1),
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(2)?
+                ))
+            })
+            .map_err(StoreError::during(ctx))?;
+        for row in rows {
+            problems.push(row.map_err(StoreError::during(ctx))?);
+        }
+    }
+    let missing: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM entries e
+             WHERE NOT EXISTS (SELECT 1 FROM entry_texts t WHERE t.rowid = e.rowid)",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(StoreError::during(ctx))?;
+    if missing > 0 {
+        problems.push(format!("{missing} entries have no search texts"));
+    }
+    // With rank 1, FTS5 also compares the index with its content table (entry_texts).
+    if let Err(e) = conn.execute(
+        "INSERT INTO entry_search (entry_search, rank) VALUES ('integrity-check', 1)",
+        [],
+    ) {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseCorrupt) => {
+                problems.push(format!("full-text index: {e}"));
+            }
+            _ => return Err(StoreError::sqlite(ctx, e)),
+        }
+    }
+    Ok(problems)
+}
+
+fn parse_id(text: &str) -> Result<Id, StoreError> {
+    Id::from_str(text).map_err(|e| StoreError::Invalid {
+        what: "entries.id",
+        message: e.to_string(),
+    })
+}
+
+fn parse_key(text: &str) -> Result<PublicKey, StoreError> {
+    PublicKey::from_str(text).map_err(|e| StoreError::Invalid {
+        what: "entries.signer/city",
+        message: e.to_string(),
+    })
+}
+
+fn parse_kind(text: &str) -> Result<Kind, StoreError> {
+    Kind::from_str(text).map_err(|e| StoreError::Invalid {
+        what: "entries.kind",
+        message: e.to_string(),
+    })
+}

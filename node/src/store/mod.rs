@@ -1,0 +1,255 @@
+//! The commons store: one SQLite file, owned by one thread, behind a cloneable handle.
+//!
+//! Why a thread: rusqlite calls block, and a node is async (libp2p, axum). As iroh-docs does, a
+//! dedicated, named thread (`audacities-store`) owns the only read-write [`rusqlite::Connection`];
+//! everyone else holds a [`Store`] and sends it jobs over a bounded channel, each with a reply
+//! channel. Sync callers block on the reply, async callers await it ([`Store::call_async`]), so
+//! the executor never waits on the disk. One writer also means no `SQLITE_BUSY` between parts
+//! of the node, and one place where transactions begin and end.
+//!
+//! What is stored: each entry's exact wire bytes (`raw`, never re-encoded), plus columns and
+//! small tables derived from it for filters (kind, city, themes, title languages) and its
+//! texts for full-text search.
+//!
+//! Search indexing runs *behind* the writes. [`Store::insert`] stores the entry, its texts and
+//! a "to index" mark in one transaction, and returns; once no entry has been written for
+//! 200 ms, the store thread moves marked entries into the FTS5 index, in transactions of up to
+//! 5,000, giving way to any job that arrives (it waits at most one step of 256 entries). FTS5
+//! indexing is the costliest part of storing an entry: on the 2-core reference machine, with
+//! ~2 KB of text per entry (`cargo bench -p audacities-node --bench store`), the write path
+//! alone runs at ≈ 12,000–20,000 entries/s and indexing at ≈ 12,000–19,000/s, while both in
+//! one transaction gave ≈ 5,000–7,000/s. So an import or a sync is not held back by the index,
+//! which catches up right after. [`Store::search`] first indexes whatever is still marked, so
+//! its results always cover every stored entry; [`Store::search_backlog`] says how many entries
+//! wait, and [`Store::finish_indexing`] waits for them (an import command calls it before
+//! exiting, since a backlog left at close is only indexed at the next open).
+//!
+//! Local tools read the file directly through the documented `v_*` views (`views.sql`,
+//! `docs/local-tools.md`); tables are internal.
+
+mod entries;
+mod error;
+mod handle;
+mod index;
+mod schema;
+pub mod search;
+
+use std::collections::BTreeMap;
+
+use audacities_protocol::id::Prefix;
+use audacities_protocol::model::{Kind, LStr};
+use audacities_protocol::{Entry, Id, PublicKey};
+use serde::Serialize;
+
+pub use error::StoreError;
+pub use handle::{Store, THREAD_NAME};
+pub use schema::{BUSY_TIMEOUT, MIGRATIONS, PAGE_SIZE, VIEWS, latest_version};
+
+/// What became of one entry given to [`Store::insert`], in input order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Inserted {
+    /// Stored now.
+    New(Id),
+    /// Already stored, or earlier in the same batch: nothing was added.
+    Duplicate(Id),
+}
+
+impl Inserted {
+    pub fn id(&self) -> Id {
+        match self {
+            Inserted::New(id) | Inserted::Duplicate(id) => *id,
+        }
+    }
+
+    pub fn is_new(&self) -> bool {
+        matches!(self, Inserted::New(_))
+    }
+}
+
+/// A stored entry: its header fields and its exact wire bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub id: Id,
+    pub kind: Kind,
+    /// The original language.
+    pub lang: String,
+    pub signer: PublicKey,
+    pub city: PublicKey,
+    /// Creation time (the signer's clock), milliseconds since the Unix epoch.
+    pub created_ms: u64,
+    /// When this node stored it, milliseconds since the Unix epoch.
+    pub received_ms: u64,
+    /// The entry's wire line exactly as received (pass it to `Entry::decode` to verify).
+    pub bytes: Vec<u8>,
+}
+
+/// Which entries [`Store::list`] and [`Store::search`] return. Every filter set must hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    pub kind: Option<Kind>,
+    /// A theme of the vocabulary (`mobility`, …).
+    pub theme: Option<String>,
+    /// Entries whose title has a text in this language.
+    pub lang: Option<String>,
+    pub city: Option<PublicKey>,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Self {
+            kind: None,
+            theme: None,
+            lang: None,
+            city: None,
+            limit: 50,
+            offset: 0,
+        }
+    }
+}
+
+/// One line of a listing: enough to show an entry in a table, without decoding it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub id: Id,
+    #[serde(serialize_with = "kind_str")]
+    pub kind: Kind,
+    pub lang: String,
+    /// The title in every language it has.
+    pub title: LStr,
+    /// The themes, in the draft's order.
+    pub themes: Vec<String>,
+    pub city: PublicKey,
+    pub created_ms: u64,
+}
+
+impl Summary {
+    /// The title in `lang` if it has one, else in the entry's original language, else any.
+    pub fn title_in(&self, lang: &str) -> &str {
+        self.title
+            .get(lang)
+            .or_else(|| self.title.get(&self.lang))
+            .or_else(|| self.title.values().next())
+            .map_or("", String::as_str)
+    }
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub summary: Summary,
+    /// A short extract around the matches, matches between `[` and `]`, cuts marked `…`.
+    pub snippet: String,
+    /// FTS5's bm25 score with column weights (title 10, summary 4, other texts 2, body 1).
+    /// As in SQLite, lower (more negative) is more relevant; hits come best first.
+    pub rank: f64,
+}
+
+fn kind_str<S: serde::Serializer>(kind: &Kind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(kind.as_str())
+}
+
+impl Store {
+    /// Stores a batch of verified entries in ONE transaction and says, for each input in order,
+    /// whether it was new or a duplicate (an id already stored, or repeated in the batch; a
+    /// duplicate adds nothing). On error nothing of the batch is kept.
+    ///
+    /// Give it batches of thousands when you have them (import, sync): one transaction per
+    /// batch is what makes the rate; one call per entry costs a commit each.
+    pub fn insert(
+        &self,
+        entries: Vec<Entry>,
+        received_ms: u64,
+    ) -> Result<Vec<Inserted>, StoreError> {
+        if entries.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Derived columns and texts are computed here, on the caller's thread, so the store
+        // thread spends its time on SQLite only.
+        let rows: Vec<entries::Row> = entries.into_iter().map(entries::Row::new).collect();
+        self.call(move |conn| entries::insert(conn, &rows, received_ms))
+    }
+
+    /// The stored entry with this id.
+    pub fn get(&self, id: Id) -> Result<Option<Stored>, StoreError> {
+        self.call(move |conn| entries::get(conn, id))
+    }
+
+    /// The one stored id starting with `prefix`: [`StoreError::NotFound`], or
+    /// [`StoreError::Ambiguous`] with up to 10 candidates.
+    pub fn resolve(&self, prefix: &Prefix) -> Result<Id, StoreError> {
+        let prefix = prefix.as_str().to_owned();
+        self.call(move |conn| entries::resolve(conn, &prefix))
+    }
+
+    /// Entries matching `filter`, newest first (by creation time).
+    pub fn list(&self, filter: &Filter) -> Result<Vec<Summary>, StoreError> {
+        let filter = filter.clone();
+        self.call(move |conn| entries::list(conn, &filter))
+    }
+
+    /// Full-text search, best first. `query` is free text (see [`search`] for how it is read);
+    /// a query without any word returns no hit. Case and accents are ignored.
+    pub fn search(&self, query: &str, filter: &Filter) -> Result<Vec<Hit>, StoreError> {
+        let Some(expr) = search::fts_query(query) else {
+            return Ok(Vec::new());
+        };
+        let filter = filter.clone();
+        let read_only = self.is_read_only();
+        self.call(move |conn| {
+            if !read_only {
+                // A failure here (disk full, another process's lock) leaves the newest entries
+                // unsearchable for now; the search itself still answers.
+                if let Err(e) = index::catch_up(conn) {
+                    tracing::warn!("searching without the newest entries: {e}");
+                }
+            }
+            search::run(conn, &expr, &filter)
+        })
+    }
+
+    /// How many stored entries the full-text index has not taken in yet.
+    pub fn search_backlog(&self) -> Result<u64, StoreError> {
+        self.call(|conn| index::backlog(conn))
+    }
+
+    /// Indexes every entry still waiting for the full-text index; returns how many it did.
+    /// (The store thread does this by itself when idle; call it to wait for it.)
+    pub fn finish_indexing(&self) -> Result<u64, StoreError> {
+        self.call(index::catch_up)
+    }
+
+    /// How many entries are stored.
+    pub fn count(&self) -> Result<u64, StoreError> {
+        self.call(entries::count)
+    }
+
+    /// How many entries of each kind are stored (every kind, zeros included).
+    pub fn counts_by_kind(&self) -> Result<BTreeMap<Kind, u64>, StoreError> {
+        self.call(entries::counts_by_kind)
+    }
+
+    /// Up to `limit` entries' ids and wire bytes, in id order, after `after` (keyset pagination:
+    /// pass the last id of a page to get the next; an empty page is the end).
+    pub fn raw_page(
+        &self,
+        after: Option<Id>,
+        limit: usize,
+    ) -> Result<Vec<(Id, Vec<u8>)>, StoreError> {
+        self.call(move |conn| entries::raw_page(conn, after, limit))
+    }
+
+    /// Checks the file (`PRAGMA integrity_check`, foreign keys) and the full-text index (FTS5
+    /// `integrity-check`, after indexing any backlog). Empty means healthy; otherwise one line
+    /// per problem. Reads the whole file: seconds on a large commons.
+    pub fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
+        let read_only = self.is_read_only();
+        self.call(move |conn| {
+            if !read_only {
+                index::catch_up(conn)?;
+            }
+            entries::integrity_check(conn)
+        })
+    }
+}

@@ -1,0 +1,240 @@
+//! Opening the file, its pragmas, and the schema's migrations.
+//!
+//! Tables are internal and may change between versions; the `v_*` views of `views.sql` (and
+//! the `entry_search` full-text table, read-only) are the documented contract for local tools,
+//! see `docs/local-tools.md`.
+//!
+//! To change the schema, append a migration to [`MIGRATIONS`]; never edit one that has shipped.
+//! To change a view, edit `views.sql` and append `M::up(VIEWS)` again (the file drops and
+//! recreates every view, so running it twice is harmless). If a view comes to depend on a
+//! column added by a later migration, freeze the older text as `views_vN.sql` for the earlier
+//! step first.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::{M, Migrations, SchemaVersion};
+
+use super::error::StoreError;
+
+/// How long a connection waits for another process's lock before giving up with
+/// [`StoreError::Busy`].
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The database page size, set before the first table is created (entries are ~2–3 KB: with
+/// 4 KB pages most would take a page each).
+pub const PAGE_SIZE: u32 = 16_384;
+
+/// The read-only views, created (dropped and recreated) by a migration.
+pub const VIEWS: &str = include_str!("views.sql");
+
+/// Version 1: entries, their filter tables and the full-text index.
+const SCHEMA_V1: &str = r#"
+-- One row per stored entry. `raw` is the exact wire line as received: never re-encoded, so
+-- export and sync hand out the bytes that were signed.
+CREATE TABLE entries (
+    rowid       INTEGER PRIMARY KEY,
+    id          TEXT    NOT NULL UNIQUE
+                CHECK (length(id) = 64 AND id NOT GLOB '*[^0-9a-f]*'),
+    kind        TEXT    NOT NULL,
+    lang        TEXT    NOT NULL,
+    signer      TEXT    NOT NULL,
+    city        TEXT    NOT NULL,
+    created_ms  INTEGER NOT NULL,
+    received_ms INTEGER NOT NULL,
+    revises_doc TEXT,
+    raw         BLOB    NOT NULL
+);
+CREATE INDEX entries_created ON entries (created_ms);
+CREATE INDEX entries_kind    ON entries (kind, created_ms);
+CREATE INDEX entries_city    ON entries (city, created_ms);
+CREATE INDEX entries_revises ON entries (revises_doc) WHERE revises_doc IS NOT NULL;
+
+-- The entry's themes, in the draft's order.
+CREATE TABLE entry_themes (
+    entry_rowid INTEGER NOT NULL REFERENCES entries (rowid) ON DELETE CASCADE,
+    pos         INTEGER NOT NULL,
+    theme       TEXT    NOT NULL,
+    PRIMARY KEY (entry_rowid, pos)
+) WITHOUT ROWID;
+CREATE INDEX entry_themes_theme ON entry_themes (theme, entry_rowid);
+
+-- The entry's title in each language it has; an entry "has" a language when its title does.
+CREATE TABLE entry_titles (
+    entry_rowid INTEGER NOT NULL REFERENCES entries (rowid) ON DELETE CASCADE,
+    lang        TEXT    NOT NULL,
+    title       TEXT    NOT NULL,
+    PRIMARY KEY (entry_rowid, lang)
+) WITHOUT ROWID;
+CREATE INDEX entry_titles_lang ON entry_titles (lang, entry_rowid);
+
+-- The texts full-text search indexes (`Draft::texts`): each column holds every language's
+-- text, one per line. The content table of `entry_search`, which reads it for snippets.
+CREATE TABLE entry_texts (
+    rowid   INTEGER PRIMARY KEY REFERENCES entries (rowid) ON DELETE CASCADE,
+    title   TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    body    TEXT NOT NULL,
+    other   TEXT NOT NULL
+);
+
+-- Entries stored but not yet in the full-text index (see store/index.rs).
+CREATE TABLE search_pending (
+    rowid INTEGER PRIMARY KEY
+);
+
+-- Full-text index over entry_texts; rowid = entries.rowid. unicode61 with remove_diacritics 2
+-- folds case and accents both ways: `seoul` finds `Séoul`, `DÉLIBÉRATIONS` finds
+-- `deliberations`. detail=full (the default) is kept: detail=column measured 10–20 times
+-- slower for bm25 ranking and snippets.
+CREATE VIRTUAL TABLE entry_search USING fts5 (
+    title, summary, body, other,
+    content = 'entry_texts',
+    content_rowid = 'rowid',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+-- Title hits weigh most, then summary, other texts, body (for `ORDER BY rank`).
+INSERT INTO entry_search (entry_search, rank) VALUES ('rank', 'bm25(10.0, 4.0, 1.0, 2.0)');
+-- Pending terms stay in memory up to 16 MB before being written as a segment (default 1 MB:
+-- a segment every few hundred entries, each to be merged later).
+INSERT INTO entry_search (entry_search, rank) VALUES ('hashsize', 16777216);
+
+-- Removing an entry's texts (an entry deleted or, later, erased) takes it out of the index, or
+-- off the pending list when it was not indexed yet: FTS5's 'delete' must only be given rows it
+-- has indexed, with their indexed values.
+CREATE TRIGGER entry_texts_delete AFTER DELETE ON entry_texts BEGIN
+    INSERT INTO entry_search (entry_search, rowid, title, summary, body, other)
+        SELECT 'delete', old.rowid, old.title, old.summary, old.body, old.other
+        WHERE NOT EXISTS (SELECT 1 FROM search_pending WHERE rowid = old.rowid);
+    DELETE FROM search_pending WHERE rowid = old.rowid;
+END;
+"#;
+
+/// Every migration, in order. The database's `user_version` counts those applied.
+pub const MIGRATIONS: &[M<'static>] = &[
+    M::up(SCHEMA_V1).comment("entries, filter tables, full-text index"),
+    M::up(VIEWS).comment("read-only views for local tools"),
+];
+
+/// The migrations as rusqlite_migration wants them.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::from_slice(MIGRATIONS)
+}
+
+/// The schema version this program writes and reads.
+pub fn latest_version() -> usize {
+    MIGRATIONS.len()
+}
+
+/// Opens (creating) the file read-write, sets the pragmas, migrates.
+pub(crate) fn open_read_write(path: &Path) -> Result<Connection, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    configure(&conn)?;
+    migrations().to_latest(&mut conn)?;
+    Ok(conn)
+}
+
+/// Opens an existing file read-only and checks its schema version.
+pub(crate) fn open_read_only(path: &Path) -> Result<Connection, StoreError> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|source| StoreError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(StoreError::during("setting the busy timeout"))?;
+    conn.pragma_update(None, "query_only", true)
+        .map_err(StoreError::during("setting query_only"))?;
+    conn.set_prepared_statement_cache_capacity(64);
+    let found = match migrations().current_version(&conn) {
+        Ok(SchemaVersion::NoneSet) => 0,
+        Ok(SchemaVersion::Inside(v) | SchemaVersion::Outside(v)) => v.get(),
+        Err(rusqlite_migration::Error::RusqliteError { err, .. }) => {
+            return Err(StoreError::sqlite("reading the schema version", err));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if found != latest_version() {
+        return Err(StoreError::SchemaVersion {
+            found,
+            expected: latest_version(),
+        });
+    }
+    Ok(conn)
+}
+
+/// The pragmas of a read-write connection. `page_size` only takes effect on a new, empty file
+/// (before the first table and before WAL), so it comes first.
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(StoreError::during("setting the busy timeout"))?;
+    conn.pragma_update(None, "page_size", PAGE_SIZE)
+        .map_err(StoreError::during("setting the page size"))?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))
+        .map_err(StoreError::during("switching to WAL"))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        // Some file systems (network shares) cannot do WAL; SQLite then keeps its rollback
+        // journal, which is correct but lets readers block the writer.
+        tracing::warn!("the database could not switch to WAL (journal_mode is {mode})");
+    }
+    for (name, value) in [
+        ("synchronous", "NORMAL"),
+        ("foreign_keys", "ON"),
+        ("secure_delete", "ON"),
+        // 64 MiB of page cache (negative = KiB): full-text merges touch many pages.
+        ("cache_size", "-65536"),
+        ("temp_store", "MEMORY"),
+    ] {
+        conn.pragma_update(None, name, value)
+            .map_err(StoreError::during("setting the pragmas"))?;
+    }
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(migrations().validate().is_ok());
+    }
+
+    #[test]
+    fn a_new_file_gets_16k_pages_wal_and_the_latest_schema() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open_read_write(&dir.path().join("t.db")).unwrap();
+        let page: u32 = conn
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(page, PAGE_SIZE);
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let secure: i64 = conn
+            .query_row("PRAGMA secure_delete", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(secure, 1);
+        let fk: i64 = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version as usize, latest_version());
+    }
+}
