@@ -421,3 +421,41 @@ fn the_demo_publishes_and_finds_the_examples() {
             examples().len()
         )));
 }
+
+#[test]
+fn an_oversized_draft_and_invalid_utf8_are_refused_naming_the_file() {
+    let cli = Cli::new();
+    let long = "a".repeat(95_000);
+    let big = cli.write(
+        "big.toml",
+        &format!("{VALID}\n[body]\nen = \"{long}\"\nfr = \"{long}\"\nes = \"{long}\"\n"),
+    );
+    cli.cmd()
+        .arg("publish")
+        .arg(&big)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("big.toml"))
+        .stderr(predicate::str::contains("262144"));
+    let binary = cli.dir.path().join("latin1.toml");
+    std::fs::write(&binary, b"kind = \"actor\"\ntitle = { en = \"Caf\xe9\" }\n").unwrap();
+    cli.cmd()
+        .arg("publish")
+        .arg(&binary)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("latin1.toml"))
+        .stderr(predicate::str::contains("UTF-8"));
+    assert_eq!(cli.count(), 0);
+}
+
+#[test]
+fn errors_speak_french_when_asked() {
+    let cli = Cli::uninitialised();
+    cli.cmd()
+        .args(["--lang", "fr", "list"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("erreur"))
+        .stderr(predicate::str::contains("créez-en un"));
+}
