@@ -24,7 +24,7 @@ impl Failure {
 
     /// A failure whose message is the translated `id` followed by the cause.
     pub fn because(messages: &Messages, id: &str, cause: impl Display) -> Self {
-        Self::new(format!("{}: {cause}", messages.get(id)))
+        Self::new(format!("{}{}{cause}", messages.get(id), messages.colon()))
     }
 
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
@@ -43,12 +43,12 @@ impl Failure {
     }
 
     pub fn print(&self, messages: &Messages) {
-        eprintln!("{}: {}", messages.get("label-error"), self.message);
+        eprintln!("{}{}{}", messages.get("label-error"), messages.colon(), self.message);
         for detail in &self.details {
             eprintln!("  {detail}");
         }
         if let Some(hint) = &self.hint {
-            eprintln!("{}: {hint}", messages.get("label-hint"));
+            eprintln!("{}{}{hint}", messages.get("label-hint"), messages.colon());
         }
     }
 }

@@ -60,6 +60,14 @@ impl Messages {
         self.lang
     }
 
+    /// The colon between a label and its text: `: ` in English, ` : ` in French.
+    pub fn colon(&self) -> &'static str {
+        match self.lang {
+            Lang::En => ": ",
+            Lang::Fr => " : ",
+        }
+    }
+
     /// The message `id` with no arguments.
     pub fn get(&self, id: &str) -> String {
         self.format(id, None)
