@@ -43,7 +43,12 @@ impl Failure {
     }
 
     pub fn print(&self, messages: &Messages) {
-        eprintln!("{}{}{}", messages.get("label-error"), messages.colon(), self.message);
+        eprintln!(
+            "{}{}{}",
+            messages.get("label-error"),
+            messages.colon(),
+            self.message
+        );
         for detail in &self.details {
             eprintln!("  {detail}");
         }
