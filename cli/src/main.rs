@@ -6,6 +6,7 @@ mod examples;
 mod failure;
 mod i18n;
 mod output;
+mod reasons;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

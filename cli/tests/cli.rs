@@ -459,3 +459,26 @@ fn errors_speak_french_when_asked() {
         .stderr(predicate::str::contains("erreur"))
         .stderr(predicate::str::contains("créez-en un"));
 }
+
+#[test]
+fn import_reasons_are_given_in_french_when_asked() {
+    let lyon = Cli::new();
+    let draft = lyon.write("waze.toml", VALID);
+    lyon.cmd().arg("publish").arg(&draft).assert().success();
+    let bundle = lyon.dir.path().join("b.bundle");
+    lyon.cmd().arg("export").arg(&bundle).assert().success();
+    let text =
+        std::fs::read_to_string(&bundle)
+            .unwrap()
+            .replacen("\"en\":\"Waze\"", "\"en\":\"Wazf\"", 1);
+    let tampered = lyon.write("tampered.bundle", &text);
+    let rome = Cli::new();
+    rome.cmd()
+        .args(["--lang", "fr", "import"])
+        .arg(&tampered)
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains("refusée"))
+        .stdout(predicate::str::contains("hachage"))
+        .stderr(predicate::str::contains("1 entrée a été refusée"));
+}

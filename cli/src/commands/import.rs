@@ -92,7 +92,11 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
             if let Verdict::Rejected(reason) = verdict {
                 output::line(&messages.with(
                     "import-rejected-line",
-                    &[("file", &label), ("line", line), ("reason", reason)],
+                    &[
+                        ("file", &label),
+                        ("line", line),
+                        ("reason", &crate::reasons::entry_error(messages, reason)),
+                    ],
                 ));
             }
         }

@@ -66,7 +66,9 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
     let mut signed = Vec::with_capacity(drafts.len());
     for (label, draft) in &drafts {
         let entry = Entry::sign(draft, home.signing_key(), created, None).map_err(|e| {
-            Failure::new(format!("{label}: {e}")).hint(messages.get("hint-too-large"))
+            let reason = crate::reasons::entry_error(messages, &e);
+            Failure::new(format!("{label}{}{reason}", messages.colon()))
+                .hint(messages.get("hint-too-large"))
         })?;
         signed.push(entry);
     }
@@ -86,9 +88,9 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
             }
             Verdict::Duplicate(id) => ("duplicate", id),
             Verdict::Rejected(reason) => {
-                return Err(
-                    Failure::new(format!("{label}: {reason}")).hint(messages.get("hint-verify"))
-                );
+                let reason = crate::reasons::entry_error(messages, reason);
+                return Err(Failure::new(format!("{label}{}{reason}", messages.colon()))
+                    .hint(messages.get("hint-verify")));
             }
         };
         if args.json {

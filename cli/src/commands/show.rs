@@ -36,7 +36,8 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
         .map_err(|e| store_failure(messages, e))?
         .ok_or_else(|| Failure::new(messages.with("not-found", &[("id", &id)])))?;
     let entry = Entry::decode(&stored.bytes).map_err(|e| {
-        Failure::new(messages.with("stored-invalid", &[("id", &id), ("reason", &e)]))
+        let reason = crate::reasons::entry_error(messages, &e);
+        Failure::new(messages.with("stored-invalid", &[("id", &id), ("reason", &reason)]))
             .hint(messages.get("hint-verify"))
     })?;
     let head = entry.head();

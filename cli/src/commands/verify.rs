@@ -37,7 +37,7 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
                     id.to_string(),
                     format!("stored under {id} but its id is {}", entry.id()),
                 )),
-                Err(e) => bad.push((id.to_string(), e.to_string())),
+                Err(e) => bad.push((id.to_string(), crate::reasons::entry_error(messages, &e))),
             }
         }
     }
