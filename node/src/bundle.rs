@@ -140,15 +140,6 @@ pub fn export(store: &Store, path: &Path) -> Result<u64, BundleError> {
     Ok(count)
 }
 
-/// Writes the given entries' lines to `out` (used to stream a bundle to stdout).
-pub fn write_lines(out: &mut impl Write, lines: &[Vec<u8>]) -> io::Result<()> {
-    for line in lines {
-        out.write_all(line)?;
-        out.write_all(b"\n")?;
-    }
-    Ok(())
-}
-
 fn tempfile_in(dir: &Path) -> io::Result<tempfile::NamedTempFile> {
     fs::create_dir_all(dir)?;
     tempfile::Builder::new()

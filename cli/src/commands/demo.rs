@@ -1,8 +1,6 @@
 //! `audacities demo`: the whole local flow in one command — a temporary home, the embedded
 //! example drafts published, listed and found by search in French and English.
 
-use std::path::PathBuf;
-
 use audacities_node::Home;
 
 use crate::commands::{home_failure, list, publish, search};
@@ -45,7 +43,7 @@ pub fn run(messages: &Messages, args: Args) -> Result<(), Failure> {
         "$ audacities publish examples/*  ({})",
         files.len()
     ));
-    publish::run(messages, Some(dir.clone()), publish::Args::new(files))?;
+    publish::run(messages, Some(dir.clone()), publish::Args::files(files))?;
     output::line("");
     output::line("$ audacities list");
     list::run(messages, Some(dir.clone()), list::Args::all())?;
@@ -62,10 +60,4 @@ pub fn run(messages: &Messages, args: Args) -> Result<(), Failure> {
         output::line(&messages.get("demo-removed"));
     }
     Ok(())
-}
-
-impl publish::Args {
-    fn new(files: Vec<PathBuf>) -> Self {
-        Self { files, json: false }
-    }
 }

@@ -21,10 +21,17 @@ pub struct Args {
     /// Draft files: .toml, .json or .md (front matter between +++ or ---); - reads stdin.
     /// — Brouillons : .toml, .json ou .md ; - lit l'entrée standard.
     #[arg(required = true, value_name = "FILE")]
-    pub(crate) files: Vec<PathBuf>,
+    files: Vec<PathBuf>,
     /// Print one JSON object per entry: {"file", "id", "kind", "status"}.
     #[arg(long)]
-    pub(crate) json: bool,
+    json: bool,
+}
+
+impl Args {
+    /// Publish these files, as the demo does.
+    pub fn files(files: Vec<PathBuf>) -> Self {
+        Self { files, json: false }
+    }
 }
 
 /// A draft read from a file, before validation.
