@@ -55,7 +55,7 @@ exported = { $n ->
   }
 import-partial = { $n } entries had been stored before the failure; they are kept
 import-rejected-line = { $file }:{ $line }: rejected: { $reason }
-import-summary = Accepted: { $accepted }, duplicates: { $duplicates }, rejected: { $rejected }.
+import-summary = Accepted: { $accepted }, duplicates: { $duplicates }, rejected: { $rejected }, untrusted: { $untrusted }.
 import-some-rejected = { $n ->
     [one] 1 entry was rejected; the others were imported
    *[other] { $n } entries were rejected; the others were imported
@@ -85,3 +85,60 @@ reason-json = not valid JSON: { $detail }
 reason-float = { $path }: floating-point numbers are not allowed in signed content
 reason-integer = { $path }: integer { $value } is outside ±(2^53 − 1)
 reason-not-canonical = not in canonical form (RFC 8785)
+
+## run, status, peers
+run-failed = Could not run the node
+run-started = Node of { $city } running — peer id { $peer }, local API http://{ $api }. Ctrl-C to stop.
+run-stopping = Stopping the node…
+no-node = No node is running for the home { $dir }
+hint-run = Start it with `audacities run` (same --home), then try again.
+node-failed = The node did not answer as expected
+to-be-set = to be set
+status-city = City
+status-peer-id = Peer id
+status-listen = Listening on
+status-api = Local API
+status-commons = Commons (trust)
+status-entries = Entries
+status-fingerprint = Fingerprint
+status-peers = Peers connected
+no-peers = No peer connected yet. Point this node at another with `audacities run --peer MULTIADDR`.
+col-peer = Peer
+col-address = Address
+col-last-sync = Last sync
+relayed = relayed
+
+## id, trust, untrusted entries
+id-city = City key: { $key }
+id-peer = Peer id:  { $peer }
+id-explain = Share both with partner cities, as you would a Syncthing device id: the city key lets them trust your entries (audacities trust add { $key }), the peer id names this node on the network so that theirs can connect to it. Neither is secret.
+bad-city-key = { $arg }: "{ $got }" is not a city key: { $reason }
+reason-key-text = a key is 64 lowercase hexadecimal characters
+reason-key-point = not a valid ed25519 public key (not a curve point, or of small order)
+hint-city-key = the other city's audacities id prints its city key
+trust-added = { $city } is now trusted: this node stores and relays its entries.
+trust-already = { $city } was already trusted.
+trust-own = { $city } is this node's own city: it is always trusted.
+trust-open-note = Note: config.toml says trust = "open", so this node takes every city anyway; the list applies with trust = "members".
+trust-removed = { $city } is no longer trusted; its entries already stored are kept.
+trust-not-member = { $city } is not on the trust list
+hint-trust-list = audacities trust list shows the trusted cities
+trust-mode-members = Trust: members — this city and the cities below (set in config.toml).
+trust-mode-open = Trust: open — every validly signed city (set in config.toml; the list below applies with trust = "members").
+trust-this-city = This city: { $key }
+trust-none = No other city is trusted yet. Add one with: audacities trust add CITYKEY
+col-city-key = city key
+col-label = label
+col-added = added
+reason-untrusted = the city { $city } is not trusted by this node
+import-untrusted-line = { $file }:{ $line }: not imported: the city { $city } is not trusted by this node
+import-untrusted-city = city { $city }: { $n ->
+    [one] 1 entry
+   *[other] { $n } entries
+  }
+import-some-untrusted = { $n ->
+    [one] 1 entry was not imported: its city is not trusted by this node
+   *[other] { $n } entries were not imported: their city is not trusted by this node
+  }
+hint-trust-add = if you trust this city, run: audacities trust add { $city } — then import again
+hint-trust-add-many = for each city you trust, run: audacities trust add CITYKEY — then import again

@@ -55,7 +55,7 @@ exported = { $n ->
   }
 import-partial = { $n } entrées avaient été enregistrées avant l'échec ; elles sont conservées
 import-rejected-line = { $file }:{ $line } : refusée : { $reason }
-import-summary = Acceptées : { $accepted }, doublons : { $duplicates }, refusées : { $rejected }.
+import-summary = Acceptées : { $accepted }, doublons : { $duplicates }, refusées : { $rejected }, hors confiance : { $untrusted }.
 import-some-rejected = { $n ->
     [one] 1 entrée a été refusée ; les autres ont été importées
    *[other] { $n } entrées ont été refusées ; les autres ont été importées
@@ -85,3 +85,60 @@ reason-json = JSON invalide : { $detail }
 reason-float = { $path } : les nombres à virgule flottante ne sont pas admis dans le contenu signé
 reason-integer = { $path } : l'entier { $value } sort de ±(2^53 − 1)
 reason-not-canonical = pas sous forme canonique (RFC 8785)
+
+## run, status, peers
+run-failed = Impossible de lancer le nœud
+run-started = Nœud de { $city } en marche — identifiant de pair { $peer }, API locale http://{ $api }. Ctrl-C pour arrêter.
+run-stopping = Arrêt du nœud…
+no-node = Aucun nœud ne tourne pour le dossier { $dir }
+hint-run = Lancez-le avec `audacities run` (même --home), puis réessayez.
+node-failed = Le nœud n'a pas répondu comme prévu
+to-be-set = à renseigner
+status-city = Ville
+status-peer-id = Identifiant de pair
+status-listen = En écoute sur
+status-api = API locale
+status-commons = Commun (confiance)
+status-entries = Entrées
+status-fingerprint = Empreinte
+status-peers = Pairs connectés
+no-peers = Aucun pair connecté pour l'instant. Indiquez-en un avec `audacities run --peer MULTIADDR`.
+col-peer = Pair
+col-address = Adresse
+col-last-sync = Dernière synchro
+relayed = relayé
+
+## id, trust, untrusted entries
+id-city = Clé de la ville : { $key }
+id-peer = Identifiant de pair : { $peer }
+id-explain = Communiquez-les aux villes partenaires, comme un identifiant d'appareil Syncthing : la clé de la ville leur permet de faire confiance à vos entrées (audacities trust add { $key }), l'identifiant de pair désigne ce nœud sur le réseau pour que les leurs s'y connectent. Ni l'un ni l'autre n'est secret.
+bad-city-key = { $arg } : « { $got } » n'est pas une clé de ville : { $reason }
+reason-key-text = une clé compte 64 caractères hexadécimaux minuscules
+reason-key-point = ce n'est pas une clé publique ed25519 valide (pas un point de la courbe, ou d'ordre faible)
+hint-city-key = la commande audacities id de l'autre ville affiche sa clé
+trust-added = { $city } est désormais de confiance : ce nœud garde et relaie ses entrées.
+trust-already = { $city } était déjà de confiance.
+trust-own = { $city } est la ville de ce nœud : elle est toujours de confiance.
+trust-open-note = Remarque : config.toml indique trust = "open", ce nœud accepte donc déjà toutes les villes ; la liste s'applique avec trust = "members".
+trust-removed = { $city } n'est plus de confiance ; ses entrées déjà enregistrées sont conservées.
+trust-not-member = { $city } n'est pas dans la liste de confiance
+hint-trust-list = audacities trust list affiche les villes de confiance
+trust-mode-members = Confiance : members — cette ville et les villes ci-dessous (réglé dans config.toml).
+trust-mode-open = Confiance : open — toute ville dont la signature est valide (réglé dans config.toml ; la liste ci-dessous s'applique avec trust = "members").
+trust-this-city = Cette ville : { $key }
+trust-none = Aucune autre ville de confiance pour l'instant. Ajoutez-en une avec : audacities trust add CLÉ
+col-city-key = clé de la ville
+col-label = note
+col-added = ajoutée
+reason-untrusted = la ville { $city } n'est pas de confiance pour ce nœud
+import-untrusted-line = { $file }:{ $line } : non importée : la ville { $city } n'est pas de confiance pour ce nœud
+import-untrusted-city = ville { $city } : { $n ->
+    [one] 1 entrée
+   *[other] { $n } entrées
+  }
+import-some-untrusted = { $n ->
+    [one] 1 entrée n'a pas été importée : sa ville n'est pas de confiance pour ce nœud
+   *[other] { $n } entrées n'ont pas été importées : leur ville n'est pas de confiance pour ce nœud
+  }
+hint-trust-add = si vous faites confiance à cette ville, lancez : audacities trust add { $city } — puis importez de nouveau
+hint-trust-add-many = pour chaque ville de confiance, lancez : audacities trust add CLÉ — puis importez de nouveau

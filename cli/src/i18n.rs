@@ -78,11 +78,14 @@ impl Messages {
         let mut fluent_args = FluentArgs::new();
         for (name, value) in args {
             let text = value.to_string();
-            // Numbers stay numbers, so that plural forms are chosen (1 entrée, 3 entrées).
+            // Numbers stay numbers, so that plural forms are chosen (1 entrée, 3 entrées). Digits
+            // with a leading zero or too many to be a count (a key, an id or a text that happens
+            // to be all digits) stay text, exactly as given.
+            let count = text.bytes().all(|b| b.is_ascii_digit())
+                && text.len() <= 15
+                && !(text.len() > 1 && text.starts_with('0'));
             match text.parse::<f64>() {
-                Ok(n) if text.bytes().all(|b| b.is_ascii_digit()) => {
-                    fluent_args.set(*name, FluentValue::from(n))
-                }
+                Ok(n) if count => fluent_args.set(*name, FluentValue::from(n)),
                 _ => fluent_args.set(*name, FluentValue::from(text)),
             }
         }
@@ -132,5 +135,20 @@ mod tests {
         assert_eq!(parse_lang("de_DE"), None);
         let m = Messages::new(Lang::Fr);
         assert_eq!(m.with("published", &[("n", &3)]), "3 entrées publiées.");
+    }
+
+    #[test]
+    fn digits_that_are_not_a_count_are_printed_as_given() {
+        let m = Messages::new(Lang::En);
+        let key = format!("01{}", "0".repeat(62));
+        assert_eq!(
+            m.with("trust-this-city", &[("key", &key)]),
+            format!("This city: {key}")
+        );
+        let long = "1".repeat(64);
+        assert_eq!(
+            m.with("trust-this-city", &[("key", &long)]),
+            format!("This city: {long}")
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! `audacities`: the command line of an AudaCities commons node. Thin: it parses arguments,
 //! calls `audacities-node` and `audacities-protocol`, and prints tables or `--json`.
 
+mod client;
 mod commands;
 mod examples;
 mod failure;
@@ -55,8 +56,18 @@ enum Command {
     Verify(commands::verify::Args),
     /// Print the JSON Schema of a kind's draft. — Schéma JSON d'un type.
     Schema(commands::schema::Args),
+    /// This home's city key and peer id, to share with partners. — Identité du nœud.
+    Id(commands::id::Args),
+    /// The cities this node stores and relays: add, remove, list. — Villes de confiance.
+    Trust(commands::trust::Args),
     /// Print shell completions. — Complétions pour le shell.
     Completions(commands::completions::Args),
+    /// Run the city node: network, sync, local API (Ctrl-C to stop). — Lancer le nœud.
+    Run(commands::run::Args),
+    /// What the running node says about itself. — État du nœud en marche.
+    Status(commands::status::Args),
+    /// The running node's peers. — Les pairs du nœud en marche.
+    Peers(commands::status::Args),
 }
 
 fn main() -> ExitCode {
@@ -67,7 +78,12 @@ fn main() -> ExitCode {
         .and_then(i18n::parse_lang)
         .unwrap_or_else(i18n::lang_from_env);
     let messages = Messages::new(lang);
-    init_logs();
+    init_logs(if matches!(cli.command, Command::Run(_)) {
+        // A node's log is its account of what it does: on by default.
+        "warn,audacities=info,audacities_node=info"
+    } else {
+        "off"
+    });
     let home = cli.home.clone();
     let result = match cli.command {
         Command::Init(args) => commands::init::run(&messages, home, args),
@@ -80,7 +96,12 @@ fn main() -> ExitCode {
         Command::Import(args) => commands::import::run(&messages, home, args),
         Command::Verify(args) => commands::verify::run(&messages, home, args),
         Command::Schema(args) => commands::schema::run(&messages, args),
+        Command::Id(args) => commands::id::run(&messages, home, args),
+        Command::Trust(args) => commands::trust::run(&messages, home, args),
         Command::Completions(args) => commands::completions::run::<Cli>(args),
+        Command::Run(args) => commands::run::run(&messages, home, args),
+        Command::Status(args) => commands::status::status(&messages, home, args),
+        Command::Peers(args) => commands::status::peers(&messages, home, args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -91,10 +112,11 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr, off unless `RUST_LOG` asks for them, so stdout stays clean for `--json`.
-fn init_logs() {
+/// Logs go to stderr, so stdout stays clean for `--json`; `RUST_LOG` chooses what, else
+/// `default` (off, except for `run`).
+fn init_logs(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -65,6 +65,22 @@ impl Cli {
         path
     }
 
+    /// This home's city key, as `audacities id` prints it.
+    fn city_key(&self) -> String {
+        self.json(&["id"])["city_key"]
+            .as_str()
+            .expect("city_key is a string")
+            .to_owned()
+    }
+
+    /// Puts `other`'s city on this home's trust list.
+    fn trust(&self, other: &Cli) {
+        self.cmd()
+            .args(["trust", "add", &other.city_key()])
+            .assert()
+            .success();
+    }
+
     fn count(&self) -> usize {
         self.json(&["list", "--limit", "100000"])
             .as_array()
@@ -328,6 +344,7 @@ fn export_and_import_carry_entries_and_report_each_line() {
     assert_eq!(exported["entries"], examples().len());
 
     let naples = Cli::new();
+    naples.trust(&lyon);
     let report = naples.json(&["import", bundle.to_str().unwrap()]);
     assert_eq!(report["accepted"], examples().len());
     assert_eq!(report["rejected"], 0);
@@ -341,6 +358,7 @@ fn export_and_import_carry_entries_and_report_each_line() {
     lines[1] = lines[1].replacen("\"fr\":\"", "\"fr\":\"X", 1);
     let tampered = lyon.write("tampered.bundle", &lines.join("\n"));
     let rome = Cli::new();
+    rome.trust(&lyon);
     let out = rome
         .cmd()
         .args(["import", "--json"])
@@ -473,6 +491,7 @@ fn import_reasons_are_given_in_french_when_asked() {
             .replacen("\"en\":\"Waze\"", "\"en\":\"Wazf\"", 1);
     let tampered = lyon.write("tampered.bundle", &text);
     let rome = Cli::new();
+    rome.trust(&lyon);
     rome.cmd()
         .args(["--lang", "fr", "import"])
         .arg(&tampered)
@@ -481,4 +500,220 @@ fn import_reasons_are_given_in_french_when_asked() {
         .stdout(predicate::str::contains("refusée"))
         .stdout(predicate::str::contains("hachage"))
         .stderr(predicate::str::contains("1 entrée a été refusée"));
+}
+
+#[test]
+fn id_prints_the_city_key_and_peer_id_and_json_has_exactly_those_two() {
+    let cli = Cli::new();
+    let id = cli.json(&["id"]);
+    let object = id.as_object().unwrap();
+    assert_eq!(
+        object.keys().collect::<Vec<_>>(),
+        ["city_key", "peer_id"],
+        "{id}"
+    );
+    let city_key = id["city_key"].as_str().unwrap();
+    let peer_id = id["peer_id"].as_str().unwrap();
+    assert_eq!(city_key.len(), 64);
+    assert!(
+        city_key
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    );
+    assert!(
+        peer_id.starts_with("12D3Koo"),
+        "an ed25519 peer id: {peer_id}"
+    );
+    assert_eq!(cli.json(&["id"]), id, "stable across runs");
+
+    // The node key is private and never printed.
+    let node_key = std::fs::read(cli.home().join("keys/node.key")).unwrap();
+    assert_eq!(node_key.len(), 32);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(cli.home().join("keys/node.key"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let secret_hex: String = node_key.iter().map(|b| format!("{b:02x}")).collect();
+    for lang in ["en", "fr"] {
+        let out = cli.cmd().args(["--lang", lang, "id"]).output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains(city_key) && text.contains(peer_id), "{text}");
+        assert!(text.contains("Syncthing"), "{text}");
+        assert!(!text.contains(&secret_hex));
+    }
+}
+
+#[test]
+fn trust_add_list_remove_round_trip() {
+    let lyon = Cli::new();
+    let naples = Cli::new();
+    let key = naples.city_key();
+
+    let list = lyon.json(&["trust", "list"]);
+    assert_eq!(list["mode"], "members");
+    assert_eq!(list["city"], lyon.city_key());
+    assert_eq!(list["members"], serde_json::json!([]));
+
+    lyon.cmd()
+        .args(["trust", "add", &key, "--label", "Napoli"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(&key).and(predicate::str::contains("trusted")));
+    lyon.cmd()
+        .args(["trust", "add", &key])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("already"));
+    let list = lyon.json(&["trust", "list"]);
+    let members = list["members"].as_array().unwrap();
+    assert_eq!(members.len(), 1);
+    assert_eq!(members[0]["city"], key);
+    assert_eq!(members[0]["label"], "Napoli");
+    assert!(members[0]["added_ms"].as_u64().unwrap() > 0);
+    lyon.cmd()
+        .args(["trust", "list"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(&key))
+        .stdout(predicate::str::contains("Napoli"))
+        .stdout(predicate::str::contains("members"));
+
+    lyon.cmd()
+        .args(["--lang", "fr", "trust", "remove", &key])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("n'est plus de confiance"));
+    assert_eq!(
+        lyon.json(&["trust", "list"])["members"],
+        serde_json::json!([])
+    );
+    lyon.cmd()
+        .args(["trust", "remove", &key])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not on the trust list"));
+
+    // The own city is always trusted and never listed.
+    lyon.cmd()
+        .args(["trust", "add", &lyon.city_key()])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("own city"));
+    assert_eq!(
+        lyon.json(&["trust", "list"])["members"],
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn a_bad_key_is_refused_naming_the_argument_in_both_languages() {
+    let cli = Cli::new();
+    let not_a_point = format!("01{}", "0".repeat(62)); // the identity point: small order
+    for (bad, why) in [
+        ("napoli", "64 lowercase hexadecimal"),
+        (&"AB".repeat(32)[..], "64 lowercase hexadecimal"),
+        (&not_a_point[..], "small order"),
+    ] {
+        cli.cmd()
+            .args(["trust", "add", bad])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("KEY"))
+            .stderr(predicate::str::contains(bad))
+            .stderr(predicate::str::contains(why))
+            .stderr(predicate::str::contains("audacities id"));
+    }
+    cli.cmd()
+        .args(["--lang", "fr", "trust", "remove", "napoli"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("KEY"))
+        .stderr(predicate::str::contains("n'est pas une clé de ville"));
+    assert_eq!(
+        cli.json(&["trust", "list"])["members"],
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn an_untrusted_city_is_refused_on_import_with_the_trust_hint_then_imports_once_trusted() {
+    let lyon = Cli::new();
+    let draft = lyon.write("waze.toml", VALID);
+    lyon.cmd().arg("publish").arg(&draft).assert().success();
+    let bundle = lyon.dir.path().join("b.bundle");
+    lyon.cmd().arg("export").arg(&bundle).assert().success();
+    let key = lyon.city_key();
+
+    let naples = Cli::new();
+    naples
+        .cmd()
+        .arg("import")
+        .arg(&bundle)
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains(format!(
+            "b.bundle:2: not imported: the city {key}"
+        )))
+        .stdout(predicate::str::contains("untrusted: 1"))
+        .stderr(predicate::str::contains("not trusted"))
+        .stderr(predicate::str::contains(format!(
+            "audacities trust add {key}"
+        )));
+    naples
+        .cmd()
+        .args(["--lang", "fr", "import"])
+        .arg(&bundle)
+        .assert()
+        .failure()
+        .stdout(predicate::str::contains("n'est pas de confiance"))
+        .stderr(predicate::str::contains(format!(
+            "audacities trust add {key}"
+        )));
+    let out = naples
+        .cmd()
+        .args(["import", "--json"])
+        .arg(&bundle)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["untrusted"], 1);
+    assert_eq!(report["accepted"], 0);
+    assert_eq!(report["items"][0]["status"], "untrusted");
+    assert_eq!(report["items"][0]["city"], key);
+    assert_eq!(report["items"][0]["id"].as_str().unwrap().len(), 64);
+    assert_eq!(naples.count(), 0);
+
+    naples.cmd().args(["trust", "add", &key]).assert().success();
+    let report = naples.json(&["import", bundle.to_str().unwrap()]);
+    assert_eq!(report["accepted"], 1);
+    assert_eq!(report["untrusted"], 0);
+    assert_eq!(naples.count(), 1);
+}
+
+#[test]
+fn an_open_node_imports_any_city() {
+    let lyon = Cli::new();
+    publish_examples(&lyon);
+    let bundle = lyon.dir.path().join("all.bundle");
+    lyon.cmd().arg("export").arg(&bundle).assert().success();
+
+    let hub = Cli::new();
+    let config = hub.home().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("trust = \"members\"", "trust = \"open\""),
+    )
+    .unwrap();
+    assert_eq!(hub.json(&["trust", "list"])["mode"], "open");
+    let report = hub.json(&["import", bundle.to_str().unwrap()]);
+    assert_eq!(report["accepted"], examples().len());
+    assert_eq!(report["untrusted"], 0);
 }

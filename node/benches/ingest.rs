@@ -9,8 +9,10 @@ use std::time::Instant;
 
 use audacities_node::Home;
 use audacities_node::bundle::Reader;
+use audacities_node::config::TrustMode;
 use audacities_node::ingest;
 use audacities_node::store::Filter;
+use audacities_node::trust::Policy;
 use audacities_protocol::{Draft, Entry, SecretKey};
 use serde_json::json;
 
@@ -197,7 +199,9 @@ fn main() {
     let file = std::fs::File::open(&bundle_path).expect("open bundle");
     let started = Instant::now();
     let items = Reader::new(BufReader::with_capacity(1 << 20, file)).map(|l| l.expect("read").item);
-    let report = ingest::ingest(home.store(), items).expect("import");
+    // Open: the bundle's cities are not on this home's trust list; a hub takes them all.
+    let policy = Policy::load(TrustMode::Open, home.city(), home.store()).expect("policy");
+    let report = ingest::ingest(home.store(), &policy, items).expect("import");
     let stored = started.elapsed().as_secs_f64();
     assert_eq!(report.accepted() as u64, n, "every entry accepted");
     let indexed = home.store().finish_indexing().expect("index");

@@ -13,7 +13,7 @@ pub const FILE_NAME: &str = "config.toml";
 
 /// The config sections that environment variables may set (`AUDACITIES_HOME` and
 /// `AUDACITIES_LANG` belong to the CLI, not here).
-const SECTIONS: [&str; 2] = ["city__", "publish__"];
+const SECTIONS: [&str; 4] = ["city__", "publish__", "network__", "trust"];
 
 /// The name `init` gives a city when none is given, flagged as "to be set" wherever shown.
 pub const PLACEHOLDER_CITY: &str = "unnamed-city";
@@ -25,6 +25,70 @@ pub struct Config {
     pub city: City,
     #[serde(default)]
     pub publish: Publish,
+    /// Whose entries this node stores and relays.
+    #[serde(default)]
+    pub trust: TrustMode,
+    #[serde(default)]
+    pub network: Network,
+}
+
+/// Whose entries a node stores and relays (the full policy comes in a later version).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TrustMode {
+    /// This city and the cities added with `audacities trust add`.
+    #[default]
+    Members,
+    /// Any validly signed city.
+    Open,
+}
+
+/// The default port of the peer-to-peer listeners (TCP and QUIC).
+pub const DEFAULT_PORT: u16 = 4410;
+/// The default address of the local HTTP API.
+pub const DEFAULT_API: &str = "127.0.0.1:7410";
+/// The default commons: nodes of different commons never talk to each other.
+pub const DEFAULT_COMMONS: &str = "main";
+
+/// The peer-to-peer network and the local API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Network {
+    /// Which commons this node belongs to; part of every protocol name, so that a test
+    /// commons never mixes with the main one.
+    pub commons: String,
+    /// Multiaddrs to listen on.
+    pub listen: Vec<String>,
+    /// Address of the local HTTP API.
+    pub api: String,
+    /// Peers to dial at start and redial with backoff (multiaddrs, `/p2p/PEER_ID` optional).
+    pub peers: Vec<String>,
+    /// Discover peers on the local network.
+    pub mdns: bool,
+    /// Serve as a relay for nodes behind NAT (for well-connected nodes).
+    pub relay_server: bool,
+    /// Most connections at once (incoming and outgoing).
+    pub max_connections: u32,
+    /// Seconds between two periodic reconciliations with each connected peer.
+    pub sync_interval_secs: u64,
+}
+
+impl Default for Network {
+    fn default() -> Self {
+        Self {
+            commons: DEFAULT_COMMONS.to_owned(),
+            listen: vec![
+                format!("/ip4/0.0.0.0/tcp/{DEFAULT_PORT}"),
+                format!("/ip4/0.0.0.0/udp/{DEFAULT_PORT}/quic-v1"),
+            ],
+            api: DEFAULT_API.to_owned(),
+            peers: Vec::new(),
+            mdns: true,
+            relay_server: false,
+            max_connections: 128,
+            sync_interval_secs: 60,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +162,12 @@ pub fn commented_file(city: &str, country: &str) -> String {
 # Chaque valeur peut être remplacée par une variable d'environnement AUDACITIES_<SECTION>__<CLÉ>.
 # La clé privée de la ville n'est PAS ici : elle est dans keys/city.key (mode 0600).
 
+# Whose entries this node stores and relays: "members" (this city and those added with
+# `audacities trust add KEY`) or "open" (any validly signed city).
+# Les entrées que ce nœud garde et relaie : "members" (cette ville et celles ajoutées avec
+# `audacities trust add CLÉ`) ou "open" (toute ville dont la signature est valide).
+trust = "members"
+
 [city]
 # The city's name, as other cities see it. / Le nom de la ville, tel que les autres le voient.
 name = {city}
@@ -107,6 +177,24 @@ country = {country}
 [publish]
 # Licence (SPDX id) given to drafts that name none. / Licence des brouillons qui n'en donnent pas.
 licence = "CC-BY-4.0"
+
+[network]
+# The commons this node belongs to (nodes of different commons never talk).
+# Le commun auquel ce nœud appartient (des nœuds de communs différents ne se parlent pas).
+commons = "main"
+# Peer-to-peer listen addresses (TCP and QUIC). / Adresses d'écoute pair-à-pair.
+listen = ["/ip4/0.0.0.0/tcp/4410", "/ip4/0.0.0.0/udp/4410/quic-v1"]
+# The local HTTP API; keep it on loopback. / L'API HTTP locale ; gardez-la en boucle locale.
+api = "127.0.0.1:7410"
+# Peers to dial, e.g. ["/ip4/203.0.113.7/tcp/4410/p2p/12D3Koo…"]. / Pairs à joindre.
+peers = []
+# Find other nodes on the local network. / Trouver les nœuds du réseau local.
+mdns = true
+# Relay connections for nodes behind NAT. / Relayer pour les nœuds derrière un NAT.
+relay_server = false
+max_connections = 128
+# Seconds between reconciliations with each peer. / Secondes entre deux synchronisations.
+sync_interval_secs = 60
 "#
     )
 }

@@ -3,20 +3,32 @@
 //! ```text
 //! <home>/config.toml      commented configuration (no secrets)
 //! <home>/keys/city.key    the city's ed25519 seed, 32 raw bytes, mode 0600, never printed
+//! <home>/keys/node.key    this node's libp2p identity: an ed25519 secret, 32 raw bytes, 0600
 //! <home>/commons.db       the SQLite commons (WAL mode), read by local tools through its views
 //! ```
+//!
+//! Two keys, on purpose: the city key speaks for the city and signs its entries (partners put
+//! it on their trust lists); the node key only names this machine on the network (its peer id,
+//! which partners dial). A city can move its node to a new machine, or run two, without its
+//! entries changing signer; and a stolen node key cannot sign anything for the city. Homes made
+//! before the node key existed get one the first time they are opened.
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use audacities_protocol::{PublicKey, SecretKey};
+use libp2p::PeerId;
+use libp2p::identity::Keypair;
 
 use crate::config::{self, Config, ConfigError};
 use crate::store::{Store, StoreError};
+use crate::trust::Policy;
 
 /// The city key's path inside a home.
 pub const CITY_KEY: &str = "keys/city.key";
+/// The node key's path inside a home.
+pub const NODE_KEY: &str = "keys/node.key";
 /// The database's file name inside a home.
 pub const DATABASE: &str = "commons.db";
 
@@ -45,17 +57,18 @@ pub enum HomeError {
     Store(#[from] StoreError),
 }
 
-/// An opened home: its configuration, city key and store.
+/// An opened home: its configuration, city key, node key and store.
 pub struct Home {
     dir: PathBuf,
     config: Config,
     key: SecretKey,
+    peer: Keypair,
     store: Store,
 }
 
 impl Home {
-    /// Creates a home at `dir` (and `dir` itself if needed): a new city key (mode 0600), a
-    /// commented config and the database. Never overwrites an existing key.
+    /// Creates a home at `dir` (and `dir` itself if needed): a new city key and node key (mode
+    /// 0600), a commented config and the database. Never overwrites an existing key.
     pub fn init(dir: &Path, city: &str, country: &str) -> Result<Self, HomeError> {
         let key_path = dir.join(CITY_KEY);
         if key_path.exists() {
@@ -65,9 +78,7 @@ impl Home {
         }
         create_dir(dir)?;
         create_dir(&dir.join("keys"))?;
-        let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed).map_err(|e| HomeError::Random(e.to_string()))?;
-        write_new_private(&key_path, &seed)?;
+        write_new_private(&key_path, &random_seed()?)?;
         let config_path = dir.join(config::FILE_NAME);
         if !config_path.exists() {
             fs::write(&config_path, config::commented_file(city, country)).map_err(|source| {
@@ -77,10 +88,11 @@ impl Home {
                 }
             })?;
         }
+        // Opening creates the node key (keys/node.key).
         Self::open(dir)
     }
 
-    /// Opens an existing home.
+    /// Opens an existing home, creating its node key if it has none yet.
     pub fn open(dir: &Path) -> Result<Self, HomeError> {
         let key = read_key(&dir.join(CITY_KEY)).map_err(|e| match e {
             HomeError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
@@ -90,12 +102,14 @@ impl Home {
             }
             other => other,
         })?;
+        let peer = node_key(&dir.join(NODE_KEY))?;
         let config = Config::load(dir)?;
         let store = Store::open(&dir.join(DATABASE))?;
         Ok(Self {
             dir: dir.to_path_buf(),
             config,
             key,
+            peer,
             store,
         })
     }
@@ -118,8 +132,23 @@ impl Home {
         &self.key
     }
 
+    /// This node's libp2p identity (from `keys/node.key`), for the swarm. Not the city key.
+    pub fn peer_keypair(&self) -> Keypair {
+        self.peer.clone()
+    }
+
+    /// This node's peer id, as other nodes dial it (`/p2p/12D3Koo…`).
+    pub fn peer_id(&self) -> PeerId {
+        self.peer.public().to_peer_id()
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// The trust policy of this home's config (`trust`), its city and the store's trust list.
+    pub fn policy(&self) -> Result<Policy, StoreError> {
+        Policy::load(self.config.trust, self.city(), &self.store)
     }
 
     pub fn database_path(&self) -> PathBuf {
@@ -152,7 +181,38 @@ fn write_new_private(path: &Path, bytes: &[u8]) -> Result<(), HomeError> {
     file.sync_all().map_err(io)
 }
 
+/// 32 bytes from the operating system's randomness, for a new key.
+fn random_seed() -> Result<[u8; 32], HomeError> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|e| HomeError::Random(e.to_string()))?;
+    Ok(seed)
+}
+
+/// Reads the node key, creating it first if the home predates it.
+fn node_key(path: &Path) -> Result<Keypair, HomeError> {
+    if !path.exists() {
+        match write_new_private(path, &random_seed()?) {
+            Ok(()) => tracing::info!("created the node key {}", path.display()),
+            // Another process opening the same home created it first: read theirs.
+            Err(HomeError::Io { source, .. })
+                if source.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let mut secret = read_seed(path)?;
+    // Takes the bytes and zeroes them; only a wrong length fails, and the length was checked.
+    Keypair::ed25519_from_bytes(&mut secret).map_err(|_| HomeError::KeyFile {
+        path: path.to_path_buf(),
+        len: 32,
+    })
+}
+
 fn read_key(path: &Path) -> Result<SecretKey, HomeError> {
+    read_seed(path).map(SecretKey::from_bytes)
+}
+
+/// The 32 bytes of a key file, refusing one that others may read.
+fn read_seed(path: &Path) -> Result<[u8; 32], HomeError> {
     let io = |source| HomeError::Io {
         path: path.to_path_buf(),
         source,
@@ -176,5 +236,65 @@ fn read_key(path: &Path) -> Result<SecretKey, HomeError> {
             path: path.to_path_buf(),
             len: bytes.len(),
         })?;
-    Ok(SecretKey::from_bytes(seed))
+    Ok(seed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn init_creates_a_private_node_key_whose_peer_id_is_stable() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("home");
+        let home = Home::init(&path, "Lyon", "FR").unwrap();
+        let peer_id = home.peer_id();
+        assert_eq!(home.peer_keypair().public().to_peer_id(), peer_id);
+        let bytes = fs::read(path.join(NODE_KEY)).unwrap();
+        assert_eq!(bytes.len(), 32);
+        assert_ne!(
+            bytes.as_slice(),
+            home.signing_key().to_bytes().as_slice(),
+            "two keys"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(path.join(NODE_KEY))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        drop(home);
+        assert_eq!(Home::open(&path).unwrap().peer_id(), peer_id);
+    }
+
+    #[test]
+    fn a_home_made_before_the_node_key_gets_one_when_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("home");
+        let city = Home::init(&path, "Lyon", "FR").unwrap().city();
+        fs::remove_file(path.join(NODE_KEY)).unwrap();
+        let home = Home::open(&path).unwrap();
+        assert_eq!(home.city(), city, "the city key is untouched");
+        assert!(path.join(NODE_KEY).exists());
+        let peer_id = home.peer_id();
+        drop(home);
+        assert_eq!(Home::open(&path).unwrap().peer_id(), peer_id);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_node_key_readable_by_others_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("home");
+        drop(Home::init(&path, "Lyon", "FR").unwrap());
+        fs::set_permissions(path.join(NODE_KEY), fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(matches!(
+            Home::open(&path),
+            Err(HomeError::KeyPermissions { .. })
+        ));
+    }
 }

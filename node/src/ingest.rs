@@ -4,22 +4,38 @@
 //! policy → store; deduplication happens only in the store, after verification, so a forged
 //! copy can never shadow the genuine one.
 //!
+//! The policy is also asked *first*, before any signature is checked: when the trust list does
+//! not include the city an item's header names, the item is refused as [`Verdict::Untrusted`]
+//! without the costly verification. Refusing an unverified claim is safe — whatever its
+//! signature, an entry of that city would not be taken — and it keeps a node that receives a
+//! busy commons' traffic from spending its CPU verifying entries it will drop. The policy is
+//! asked again on the verified city, so only what it allows is ever stored.
+//!
 //! Verification runs on worker threads while the store thread writes the previous batch, so a
-//! large import is limited by SQLite's full-text indexing, not by signature checks.
+//! large import is limited by SQLite's full-text indexing, not by signature checks. A call with
+//! few items (a gossip message, a publish) is verified on the calling thread: starting threads
+//! would cost more than the work.
 
 use std::collections::BTreeMap;
 use std::num::NonZeroUsize;
+use std::sync::Arc;
 
-use audacities_protocol::entry::EntryError;
-use audacities_protocol::{Entry, Id};
+use audacities_protocol::entry::{EntryError, MAX_ENTRY_BYTES, SIGNING_DOMAIN};
+use audacities_protocol::{Entry, Id, PublicKey};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 
+use crate::config::TrustMode;
 use crate::store::{Inserted, Store, StoreError};
 use crate::time::now_ms;
+use crate::trust::{Policy, Snapshot};
 
 /// Items handed to one verification worker at a time.
 const CHUNK: usize = 512;
 /// Entries written to the store in one transaction.
 const BATCH: usize = 5_000;
+/// Calls with fewer items than this are verified on the calling thread, without workers.
+pub const INLINE_BELOW: usize = 64;
 
 /// What became of one item.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +46,11 @@ pub enum Verdict {
     Duplicate(Id),
     /// Refused, with the reason.
     Rejected(EntryError),
+    /// Refused because this node's trust policy does not take entries of `city`: neither
+    /// stored nor relayed. `id` is the id the entry's header gives (the blake3 hash of its
+    /// signed bytes); when the city was refused before verification, neither the id nor the
+    /// signature was checked, so the entry may also be invalid.
+    Untrusted { id: Id, city: PublicKey },
 }
 
 /// The verdict for every item, in input order, with totals.
@@ -49,6 +70,10 @@ impl Report {
 
     pub fn rejected(&self) -> usize {
         self.count(|v| matches!(v, Verdict::Rejected(_)))
+    }
+
+    pub fn untrusted(&self) -> usize {
+        self.count(|v| matches!(v, Verdict::Untrusted { .. }))
     }
 
     fn count(&self, f: impl Fn(&Verdict) -> bool) -> usize {
@@ -74,16 +99,27 @@ pub fn check(bytes: &[u8], now_ms: u64) -> Result<Entry, EntryError> {
 }
 
 /// Ingests items (each an entry's wire bytes, or an error already found by the reader, such as
-/// an oversized line) and reports a verdict for each, in order.
-pub fn ingest<I>(store: &Store, items: I) -> Result<Report, IngestError>
+/// an oversized line) and reports a verdict for each, in order. Entries of a city that
+/// `policy` does not allow are refused ([`Verdict::Untrusted`]).
+pub fn ingest<I>(store: &Store, policy: &Policy, items: I) -> Result<Report, IngestError>
 where
     I: IntoIterator<Item = Result<Vec<u8>, EntryError>>,
 {
+    let now = now_ms();
+    let policy = policy.snapshot();
+    let mut items = items.into_iter();
+    let first: Items = items.by_ref().take(INLINE_BELOW).collect();
+    if first.len() < INLINE_BELOW {
+        // Few items (the iterator ended early): verify here, no thread to start.
+        let checked = check_all(first, now, &policy);
+        return write_in_order(store, std::iter::once((0, checked)));
+    }
+    let items = first.into_iter().chain(items);
+
     let workers = std::thread::available_parallelism()
         .map(NonZeroUsize::get)
         .unwrap_or(1)
         .clamp(1, 4);
-    let now = now_ms();
     let (work_tx, work_rx) = flume::bounded::<(usize, Items)>(workers * 2);
     let (done_tx, done_rx) = flume::bounded::<(usize, Checked)>(workers * 2);
 
@@ -92,11 +128,15 @@ where
         for n in 0..workers {
             let work_rx = work_rx.clone();
             let done_tx = done_tx.clone();
+            let policy = Arc::clone(&policy);
             let spawned = std::thread::Builder::new()
                 .name(format!("audacities-verify-{n}"))
                 .spawn_scoped(scope, move || {
                     for (chunk_no, items) in work_rx.iter() {
-                        if done_tx.send((chunk_no, check_all(items, now))).is_err() {
+                        if done_tx
+                            .send((chunk_no, check_all(items, now, &policy)))
+                            .is_err()
+                        {
                             break;
                         }
                     }
@@ -111,7 +151,7 @@ where
         drop(work_rx);
         drop(done_tx);
 
-        let writer = scope.spawn(move || write_in_order(store, done_rx));
+        let writer = scope.spawn(move || write_in_order(store, done_rx.iter()));
 
         let mut chunk = Vec::with_capacity(CHUNK);
         let mut chunk_no = 0;
@@ -119,14 +159,14 @@ where
             chunk.push(item);
             if chunk.len() == CHUNK {
                 let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                if !hand_on(&work_tx, inline.as_ref(), chunk_no, full, now) {
+                if !hand_on(&work_tx, inline.as_ref(), chunk_no, full, now, &policy) {
                     break; // the writer stopped on a store error; it reports it
                 }
                 chunk_no += 1;
             }
         }
         if !chunk.is_empty() {
-            hand_on(&work_tx, inline.as_ref(), chunk_no, chunk, now);
+            hand_on(&work_tx, inline.as_ref(), chunk_no, chunk, now, &policy);
         }
         drop(work_tx);
         drop(inline);
@@ -142,13 +182,105 @@ where
 /// Items as read, before checking.
 type Items = Vec<Result<Vec<u8>, EntryError>>;
 /// Items after checking.
-type Checked = Vec<Result<Entry, EntryError>>;
+type Checked = Vec<Screened>;
 
-fn check_all(items: Items, now: u64) -> Checked {
+/// One item after checking.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "most items are entries: boxing them would add an allocation per entry to save space only on refusals"
+)]
+enum Screened {
+    /// Verified, and a city the policy allows: to store.
+    Entry(Entry),
+    /// Refused (rejected or untrusted): nothing to store.
+    Refused(Verdict),
+}
+
+fn check_all(items: Items, now: u64, policy: &Snapshot) -> Checked {
     items
         .into_iter()
-        .map(|item| item.and_then(|bytes| check(&bytes, now)))
+        .map(|item| match item {
+            Ok(bytes) => screen(&bytes, now, policy),
+            Err(reason) => Screened::Refused(Verdict::Rejected(reason)),
+        })
         .collect()
+}
+
+/// One item through the policy (on its claimed city, then on its verified one) and the checks.
+fn screen(bytes: &[u8], now: u64, policy: &Snapshot) -> Screened {
+    if policy.mode() == TrustMode::Members
+        && let Some(claim) = Claim::read(bytes)
+        && !policy.allows_bytes(&claim.city)
+        // A city that is not even a key is left to the full check, which names the field.
+        && let Ok(city) = PublicKey::from_bytes(claim.city)
+    {
+        return Screened::Refused(Verdict::Untrusted {
+            id: claim.id(),
+            city,
+        });
+    }
+    let entry = match check(bytes, now) {
+        Ok(entry) => entry,
+        Err(reason) => return Screened::Refused(Verdict::Rejected(reason)),
+    };
+    let city = entry.head().city;
+    if !policy.allows_bytes(city.as_bytes()) {
+        return Screened::Refused(Verdict::Untrusted {
+            id: entry.id(),
+            city,
+        });
+    }
+    Screened::Entry(entry)
+}
+
+/// What an entry's header claims, read without verifying anything.
+struct Claim<'a> {
+    /// The header's text.
+    head: &'a str,
+    /// The bytes of the key the header names as its city.
+    city: [u8; 32],
+}
+
+/// The wire line's `head`, borrowed; every other member is skipped.
+#[derive(Deserialize)]
+struct PeekLine<'a> {
+    #[serde(borrow)]
+    head: &'a RawValue,
+}
+
+/// The header's `city`; every other member is skipped.
+#[derive(Deserialize)]
+struct PeekHead<'a> {
+    #[serde(borrow)]
+    city: &'a str,
+}
+
+impl<'a> Claim<'a> {
+    /// The header and city of a line, or `None` when they cannot be read cheaply (oversized,
+    /// not JSON, no such member, not 64 hex characters…): the full check then says why. Costs
+    /// one JSON scan of the line; no hash, no curve point, no signature.
+    fn read(bytes: &'a [u8]) -> Option<Self> {
+        if bytes.len() > MAX_ENTRY_BYTES {
+            return None;
+        }
+        let line: PeekLine<'a> = serde_json::from_slice(bytes).ok()?;
+        let head: PeekHead<'_> = serde_json::from_str(line.head.get()).ok()?;
+        // Keys and ids share their text form: 64 lowercase hex characters.
+        let city: Id = head.city.parse().ok()?;
+        Some(Claim {
+            head: line.head.get(),
+            city: *city.as_bytes(),
+        })
+    }
+
+    /// The id the header gives the entry: the hash of its signed bytes, SIGNING_DOMAIN || head
+    /// (the head's text is canonical in any valid line).
+    fn id(&self) -> Id {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(SIGNING_DOMAIN);
+        hasher.update(self.head.as_bytes());
+        Id::from_bytes(*hasher.finalize().as_bytes())
+    }
 }
 
 /// Sends a chunk to the workers, or verifies it here when there are none. False once the
@@ -159,9 +291,12 @@ fn hand_on(
     chunk_no: usize,
     chunk: Items,
     now: u64,
+    policy: &Snapshot,
 ) -> bool {
     match inline {
-        Some(done_tx) => done_tx.send((chunk_no, check_all(chunk, now))).is_ok(),
+        Some(done_tx) => done_tx
+            .send((chunk_no, check_all(chunk, now, policy)))
+            .is_ok(),
         None => work_tx.send((chunk_no, chunk)).is_ok(),
     }
 }
@@ -169,7 +304,7 @@ fn hand_on(
 /// Puts verified chunks back in input order and writes accepted entries in batches.
 fn write_in_order(
     store: &Store,
-    done_rx: flume::Receiver<(usize, Checked)>,
+    done: impl IntoIterator<Item = (usize, Checked)>,
 ) -> Result<Report, IngestError> {
     let mut verdicts: Vec<Option<Verdict>> = Vec::new();
     let mut pending: BTreeMap<usize, Checked> = BTreeMap::new();
@@ -197,18 +332,18 @@ fn write_in_order(
         source,
     };
 
-    for (chunk_no, checked) in done_rx.iter() {
+    for (chunk_no, checked) in done {
         pending.insert(chunk_no, checked);
         while let Some(checked) = pending.remove(&next_chunk) {
             next_chunk += 1;
             for result in checked {
                 let position = verdicts.len();
                 match result {
-                    Ok(entry) => {
+                    Screened::Entry(entry) => {
                         verdicts.push(None);
                         batch.push((position, entry));
                     }
-                    Err(reason) => verdicts.push(Some(Verdict::Rejected(reason))),
+                    Screened::Refused(refused) => verdicts.push(Some(refused)),
                 }
             }
             if batch.len() >= BATCH
@@ -224,4 +359,51 @@ fn write_in_order(
     Ok(Report {
         verdicts: verdicts.into_iter().flatten().collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use audacities_protocol::{Draft, Format, SecretKey};
+
+    use super::*;
+
+    fn entry(seed: u8) -> Entry {
+        let draft = Draft::parse(
+            "kind = \"method\"\nlang = \"fr\"\nlicence = \"CC-BY-4.0\"\nmethod_type = \"survey\"\n\
+             themes = [\"housing\"]\n[title]\nfr = \"Enquête\"\n[purpose]\nfr = \"Comprendre.\"\n\
+             [[steps]]\nfr = \"Demander.\"\n",
+            Format::Toml,
+        )
+        .unwrap();
+        Entry::sign(&draft, &SecretKey::from_bytes([seed; 32]), 1_000, None).unwrap()
+    }
+
+    #[test]
+    fn a_claim_reads_the_city_and_the_id_a_genuine_entry_has() {
+        let entry = entry(4);
+        let claim = Claim::read(entry.bytes()).unwrap();
+        assert_eq!(&claim.city, entry.head().city.as_bytes());
+        assert_eq!(claim.id(), entry.id());
+    }
+
+    #[test]
+    fn no_claim_is_read_from_what_is_not_an_entry_line() {
+        let entry = entry(4);
+        let text = String::from_utf8(entry.bytes().to_vec()).unwrap();
+        let city = entry.head().city.to_string();
+        for bad in [
+            String::new(),
+            "{".to_owned(),
+            "[1,2]".to_owned(),
+            r#"{"head":{"kind":"method"}}"#.to_owned(),
+            r#"{"head":{"city":42}}"#.to_owned(),
+            text.replace(&city, &city.to_uppercase()),
+            text.replace(&city, &city[..63]),
+        ] {
+            assert!(Claim::read(bad.as_bytes()).is_none(), "{bad:.80}");
+        }
+        let mut oversized = entry.bytes().to_vec();
+        oversized.resize(MAX_ENTRY_BYTES + 1, b' ');
+        assert!(Claim::read(&oversized).is_none());
+    }
 }

@@ -26,6 +26,9 @@ fn setup() -> (tempfile::TempDir, Store, Vec<Entry>, Connection) {
     let entries = example_entries();
     store.insert(entries.clone(), at(0) + 123).unwrap();
     store.finish_indexing().unwrap();
+    store
+        .trust_add(key(1).public(), Some("Lyon".into()), at(0) + 5)
+        .unwrap();
     let conn = tool(&path);
     (dir, store, entries, conn)
 }
@@ -59,6 +62,7 @@ fn every_view_is_queryable() {
             "v_indicator_observations",
             "v_places",
             "v_scenarios",
+            "v_trusted_cities",
         ]
     );
     for view in views {
@@ -235,4 +239,41 @@ fn a_tool_cannot_write_through_a_read_only_uri() {
     let (_dir, store, _entries, conn) = setup();
     assert!(conn.execute("DELETE FROM entries", []).is_err());
     assert_eq!(store.count().unwrap(), 18);
+}
+
+#[test]
+fn v_trusted_cities_lists_the_trust_list_with_entry_counts() {
+    let (_dir, store, entries, conn) = setup();
+    store.trust_add(key(2).public(), None, at(1)).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT city, label, added, added_ms, entries FROM v_trusted_cities ORDER BY added_ms",
+        )
+        .unwrap();
+    let rows: Vec<(String, Option<String>, String, i64, i64)> = stmt
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (
+                key(1).public().to_string(),
+                Some("Lyon".to_owned()),
+                "2025-01-01T00:00:00.005Z".to_owned(),
+                at(0) as i64 + 5,
+                entries.len() as i64
+            ),
+            (
+                key(2).public().to_string(),
+                None,
+                "2025-01-01T00:01:00.000Z".to_owned(),
+                at(1) as i64,
+                0
+            ),
+        ]
+    );
 }

@@ -4,7 +4,8 @@
 //! - [`id`]: content ids (blake3) and their text form, with git-like prefixes;
 //! - [`canonical`]: RFC 8785 canonical JSON, with floats banned;
 //! - [`entry`]: the signed envelope — canonical bytes, signature, id, the exact wire line;
-//! - [`draft`] and [`model`]: the nine content kinds of the data model and their validation.
+//! - [`draft`] and [`model`]: the nine content kinds of the data model and their validation;
+//! - [`reconcile`]: set reconciliation (negentropy) over (creation time, id) pairs.
 //!
 //! This crate does no I/O: no files, no clock, no randomness, no network. Callers pass the time
 //! and the key bytes in, so every verdict here is the same on every node. The byte format is
@@ -16,6 +17,7 @@ pub mod entry;
 pub mod id;
 pub mod key;
 pub mod model;
+pub mod reconcile;
 
 pub use draft::{Draft, DraftError, Format};
 pub use entry::{Entry, EntryError, Header, Revises};

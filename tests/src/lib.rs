@@ -2,17 +2,26 @@
 //! feed it, and the doors (publish, import) as tests use them.
 //!
 //! ```text
-//! let node = TestHome::new();
+//! let node = TestHome::new().trust_open();           // or .trusting(&city(1).public())
 //! let report = node.import(&[entry(1, 0).bytes().to_vec()]);
 //! ```
+//!
+//! A new `TestHome` keeps its config's default trust, `members`: it takes its own city's entries
+//! and refuses every other city's as untrusted, as a real node does. Tests of other cities'
+//! entries trust them first ([`TestHome::trusting`]) or make the node a hub that takes every
+//! city ([`TestHome::trust_open`]).
+
+pub mod net;
 
 use std::io::Cursor;
 
 use audacities_node::Home;
 use audacities_node::bundle::Reader;
+use audacities_node::config::{self, TrustMode};
 use audacities_node::ingest::{self, Report};
 use audacities_node::time::now_ms;
-use audacities_protocol::{Draft, Entry, Format, SecretKey};
+use audacities_node::trust::Policy;
+use audacities_protocol::{Draft, Entry, Format, PublicKey, SecretKey};
 
 /// A city node's home in a temporary folder, removed when dropped.
 pub struct TestHome {
@@ -22,17 +31,58 @@ pub struct TestHome {
 }
 
 impl TestHome {
+    /// A new home with the default trust (`members`, an empty trust list).
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let home = Home::init(&dir.path().join("home"), "Testville", "FR").expect("init home");
         Self { home, dir }
     }
 
+    /// This home with `trust = "open"` in its config (reopened): it takes every city.
+    pub fn trust_open(self) -> Self {
+        let Self { home, dir } = self;
+        let path = home.dir().to_path_buf();
+        drop(home);
+        let file = path.join(config::FILE_NAME);
+        let text = std::fs::read_to_string(&file).expect("read config");
+        assert!(
+            text.contains("trust = \"members\""),
+            "the config names its trust"
+        );
+        std::fs::write(
+            &file,
+            text.replace("trust = \"members\"", "trust = \"open\""),
+        )
+        .expect("write config");
+        let home = Home::open(&path).expect("reopen home");
+        assert_eq!(home.config().trust, TrustMode::Open);
+        Self { home, dir }
+    }
+
+    /// This home with `city` on its trust list, as `audacities trust add` puts it.
+    pub fn trusting(self, city: &PublicKey) -> Self {
+        self.trust(city);
+        self
+    }
+
+    /// Puts `city` on the trust list; true if it was not on it.
+    pub fn trust(&self, city: &PublicKey) -> bool {
+        self.home
+            .store()
+            .trust_add(*city, None, now_ms())
+            .expect("trust add")
+    }
+
+    /// The home's trust policy as it is now (config and trust list).
+    pub fn policy(&self) -> Policy {
+        self.home.policy().expect("policy")
+    }
+
     /// Imports bundle text (lines of entries) through the import door: the bundle reader, then
-    /// the one ingest function.
+    /// the one ingest function, with the home's policy.
     pub fn import_bundle(&self, bundle: &[u8]) -> Report {
         let items = Reader::new(Cursor::new(bundle.to_vec())).map(|line| line.expect("read").item);
-        ingest::ingest(self.home.store(), items).expect("store works")
+        ingest::ingest(self.home.store(), &self.policy(), items).expect("store works")
     }
 
     /// Imports entry lines (joined with newlines) through the import door.
@@ -43,7 +93,8 @@ impl TestHome {
     /// Publishes a draft as the CLI does: sign with the city key, then the one ingest function.
     pub fn publish(&self, draft: &Draft) -> Report {
         let entry = Entry::sign(draft, self.home.signing_key(), now_ms(), None).expect("sign");
-        ingest::ingest(self.home.store(), [Ok(entry.into_bytes())]).expect("store works")
+        ingest::ingest(self.home.store(), &self.policy(), [Ok(entry.into_bytes())])
+            .expect("store works")
     }
 
     pub fn count(&self) -> u64 {

@@ -9,6 +9,12 @@ use audacities_protocol::entry::{EntryError, MAX_ENTRY_BYTES};
 use audacities_tests::{TestHome, city, encode_line, entry, parse_line, relabel, sign_raw};
 use serde_json::{Value, json};
 
+/// A node that takes every validly signed city (`trust = "open"`), so that each bad input here
+/// meets the check it is about rather than the trust policy (tests/tests/trust.rs covers that).
+fn hub() -> TestHome {
+    TestHome::new().trust_open()
+}
+
 fn rejected(verdict: &Verdict) -> &EntryError {
     match verdict {
         Verdict::Rejected(e) => e,
@@ -22,7 +28,7 @@ fn valid_body() -> Value {
 
 #[test]
 fn an_oversized_line_is_refused_from_its_length_and_the_next_line_still_imports() {
-    let node = TestHome::new();
+    let node = hub();
     let mut bundle = vec![b'{'; MAX_ENTRY_BYTES + 1];
     bundle.push(b'\n');
     let good = entry(1, 1);
@@ -50,7 +56,7 @@ fn an_entry_of_exactly_the_limit_plus_one_is_refused_by_decode_too() {
 
 #[test]
 fn a_bit_flipped_in_the_content_is_refused_and_the_genuine_copy_still_gets_in() {
-    let node = TestHome::new();
+    let node = hub();
     let genuine = entry(1, 2);
     let mut forged = parse_line(genuine.bytes());
     forged["body"]["place"]["name"] = json!("Napoli");
@@ -64,7 +70,7 @@ fn a_bit_flipped_in_the_content_is_refused_and_the_genuine_copy_still_gets_in() 
 
 #[test]
 fn a_bit_flipped_in_the_signature_is_refused_and_the_genuine_copy_still_gets_in() {
-    let node = TestHome::new();
+    let node = hub();
     let genuine = entry(1, 3);
     let mut forged = parse_line(genuine.bytes());
     let sig = forged["sig"].as_str().unwrap().to_owned();
@@ -85,7 +91,7 @@ fn a_bit_flipped_in_the_signature_is_refused_and_the_genuine_copy_still_gets_in(
 
 #[test]
 fn a_header_claiming_another_key_is_refused() {
-    let node = TestHome::new();
+    let node = hub();
     let genuine = entry(1, 4);
     // Another city's key in the header, id recomputed, signature still by city 1.
     let mut head = genuine.head().clone();
@@ -115,7 +121,7 @@ fn a_non_canonical_signature_s_is_refused() {
         0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,
         0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
     ];
-    let node = TestHome::new();
+    let node = hub();
     let genuine = entry(1, 5);
     let mut sig = *genuine.signature();
     let mut carry = 0u16;
@@ -136,7 +142,7 @@ fn a_non_canonical_signature_s_is_refused() {
 
 #[test]
 fn a_small_order_signer_key_is_refused_naming_the_field() {
-    let node = TestHome::new();
+    let node = hub();
     let mut line = parse_line(entry(1, 6).bytes());
     let mut identity = [0u8; 32];
     identity[0] = 1;
@@ -150,7 +156,7 @@ fn a_small_order_signer_key_is_refused_naming_the_field() {
 
 #[test]
 fn a_claimed_id_that_is_not_the_hash_is_refused() {
-    let node = TestHome::new();
+    let node = hub();
     let genuine = entry(1, 7);
     let mut line = parse_line(genuine.bytes());
     line["id"] = json!(entry(1, 8).id().to_string());
@@ -163,7 +169,7 @@ fn a_claimed_id_that_is_not_the_hash_is_refused() {
 
 #[test]
 fn the_same_entry_in_a_non_canonical_encoding_is_refused() {
-    let node = TestHome::new();
+    let node = hub();
     let genuine = entry(1, 9);
     let pretty = serde_json::to_vec_pretty(&parse_line(genuine.bytes())).unwrap();
     let spaced = String::from_utf8(genuine.bytes().to_vec())
@@ -189,7 +195,7 @@ fn the_same_entry_in_a_non_canonical_encoding_is_refused() {
 
 #[test]
 fn a_replayed_entry_is_a_duplicate_and_adds_no_row() {
-    let node = TestHome::new();
+    let node = hub();
     let genuine = entry(1, 10);
     let first = node.import(&[genuine.bytes().to_vec(), genuine.bytes().to_vec()]);
     assert_eq!(
@@ -206,7 +212,7 @@ fn a_replayed_entry_is_a_duplicate_and_adds_no_row() {
 
 #[test]
 fn a_staff_key_without_a_delegation_is_refused() {
-    let node = TestHome::new();
+    let node = hub();
     let genuine = entry(1, 11);
     let mut head = genuine.head().clone();
     head.signer = city(3).public();
@@ -220,7 +226,7 @@ fn a_staff_key_without_a_delegation_is_refused() {
 
 #[test]
 fn an_entry_from_far_in_the_future_is_refused_naming_the_clock() {
-    let node = TestHome::new();
+    let node = hub();
     let line = sign_raw(
         &city(1),
         "governance_practice",
@@ -239,7 +245,7 @@ fn an_entry_from_far_in_the_future_is_refused_naming_the_clock() {
 /// Each body is well signed but wrong; the error must name the field path.
 #[test]
 fn wrong_schemas_are_refused_naming_the_field_path() {
-    let node = TestHome::new();
+    let node = hub();
     let base = valid_body();
     let mut unknown_field = base.clone();
     unknown_field["colour"] = json!("blue");
@@ -272,7 +278,7 @@ fn wrong_schemas_are_refused_naming_the_field_path() {
 
 #[test]
 fn an_unknown_kind_is_refused() {
-    let node = TestHome::new();
+    let node = hub();
     let mut body = valid_body();
     body["kind"] = json!("manifesto");
     let report = node.import(&[sign_raw(&city(1), "manifesto", &body, now_ms())]);
@@ -284,7 +290,7 @@ fn an_unknown_kind_is_refused() {
 
 #[test]
 fn a_float_in_signed_content_is_refused_naming_the_path() {
-    let node = TestHome::new();
+    let node = hub();
     let mut body = valid_body();
     body["place"]["lat"] = json!(40.85);
     // Canonical JSON can encode the float; the protocol must still refuse it.
@@ -309,7 +315,7 @@ fn a_float_in_signed_content_is_refused_naming_the_path() {
 
 #[test]
 fn invalid_utf8_is_refused_and_the_next_line_imports() {
-    let node = TestHome::new();
+    let node = hub();
     let good = entry(1, 12);
     let mut bad = good.bytes().to_vec();
     let at = bad.iter().position(|&b| b == 0xc3).unwrap(); // the first byte of an accented letter
@@ -324,7 +330,7 @@ fn invalid_utf8_is_refused_and_the_next_line_imports() {
 
 #[test]
 fn random_bytes_are_refused_without_panicking() {
-    let node = TestHome::new();
+    let node = hub();
     let mut lines = Vec::new();
     let mut x: u64 = 0x2545_f491_4f6c_dd1d;
     for n in 0..200 {

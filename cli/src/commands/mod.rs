@@ -3,13 +3,17 @@
 pub mod completions;
 pub mod demo;
 pub mod export;
+pub mod id;
 pub mod import;
 pub mod init;
 pub mod list;
 pub mod publish;
+pub mod run;
 pub mod schema;
 pub mod search;
 pub mod show;
+pub mod status;
+pub mod trust;
 pub mod verify;
 
 use std::path::PathBuf;

@@ -11,6 +11,7 @@ use audacities_protocol::Entry;
 use audacities_protocol::draft::{Draft, DraftError, Format};
 use serde_json::{Value, json};
 
+use crate::client::Client;
 use crate::commands::{open_home, store_failure};
 use crate::failure::Failure;
 use crate::i18n::Messages;
@@ -79,12 +80,23 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
         })?;
         signed.push(entry);
     }
-    let report = ingest::ingest(home.store(), signed.iter().map(|e| Ok(e.bytes().to_vec())))
-        .map_err(|e| store_failure(messages, e.source))?;
-
-    home.store()
-        .finish_indexing()
-        .map_err(|e| store_failure(messages, e))?;
+    let lines = signed.iter().map(|e| Ok(e.bytes().to_vec()));
+    let report = match Client::find(home.dir()) {
+        // A running node stores them and announces them on gossip at once.
+        Some(node) => node
+            .ingest(lines)
+            .map_err(|e| Failure::because(messages, "node-failed", e))?,
+        None => {
+            // The home's own city: every policy allows it.
+            let policy = home.policy().map_err(|e| store_failure(messages, e))?;
+            let report = ingest::ingest(home.store(), &policy, lines)
+                .map_err(|e| store_failure(messages, e.source))?;
+            home.store()
+                .finish_indexing()
+                .map_err(|e| store_failure(messages, e))?;
+            report
+        }
+    };
 
     let mut published = 0;
     for ((label, draft), verdict) in drafts.iter().zip(&report.verdicts) {
@@ -96,6 +108,11 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
             Verdict::Duplicate(id) => ("duplicate", id),
             Verdict::Rejected(reason) => {
                 let reason = crate::reasons::entry_error(messages, reason);
+                return Err(Failure::new(format!("{label}{}{reason}", messages.colon()))
+                    .hint(messages.get("hint-verify")));
+            }
+            Verdict::Untrusted { city, .. } => {
+                let reason = messages.with("reason-untrusted", &[("city", city)]);
                 return Err(Failure::new(format!("{label}{}{reason}", messages.colon()))
                     .hint(messages.get("hint-verify")));
             }

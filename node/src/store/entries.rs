@@ -58,11 +58,11 @@ impl Row {
 }
 
 /// Milliseconds fit in an i64 for 292 million years; anything beyond is clamped, not wrapped.
-fn to_i64(v: u64) -> i64 {
+pub(crate) fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
-fn to_u64(v: i64) -> u64 {
+pub(crate) fn to_u64(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
@@ -451,14 +451,14 @@ pub(crate) fn integrity_check(conn: &mut Connection) -> Result<Vec<String>, Stor
     Ok(problems)
 }
 
-fn parse_id(text: &str) -> Result<Id, StoreError> {
+pub(crate) fn parse_id(text: &str) -> Result<Id, StoreError> {
     Id::from_str(text).map_err(|e| StoreError::Invalid {
         what: "entries.id",
         message: e.to_string(),
     })
 }
 
-fn parse_key(text: &str) -> Result<PublicKey, StoreError> {
+pub(crate) fn parse_key(text: &str) -> Result<PublicKey, StoreError> {
     PublicKey::from_str(text).map_err(|e| StoreError::Invalid {
         what: "entries.signer/city",
         message: e.to_string(),

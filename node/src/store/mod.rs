@@ -24,6 +24,10 @@
 //! wait, and [`Store::finish_indexing`] waits for them (an import command calls it before
 //! exiting, since a backlog left at close is only indexed at the next open).
 //!
+//! Sync and trust keep a little state here too: the set of ids as reconciliation reads it
+//! ([`Store::items`], [`Store::fingerprint`], `set.rs`), the trust list ([`Store::trust_add`],
+//! `members.rs`) and the peer log ([`Store::record_sync`], `peers.rs`).
+//!
 //! Local tools read the file directly through the documented `v_*` views (`views.sql`,
 //! `docs/local-tools.md`); tables are internal.
 
@@ -31,8 +35,11 @@ mod entries;
 mod error;
 mod handle;
 mod index;
+mod members;
+mod peers;
 mod schema;
 pub mod search;
+mod set;
 
 use std::collections::BTreeMap;
 
@@ -43,6 +50,7 @@ use serde::Serialize;
 
 pub use error::StoreError;
 pub use handle::{Store, THREAD_NAME};
+pub use peers::MAX_PEERS;
 pub use schema::{BUSY_TIMEOUT, MIGRATIONS, PAGE_SIZE, VIEWS, latest_version};
 
 /// What became of one entry given to [`Store::insert`], in input order.
@@ -146,6 +154,36 @@ pub struct Hit {
     pub rank: f64,
 }
 
+/// A city on this node's trust list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Member {
+    pub city: PublicKey,
+    /// A note for people (`Napoli`, `partner since 2025`…), not signed, never sent to peers.
+    pub label: Option<String>,
+    /// When it was added, milliseconds since the Unix epoch.
+    pub added_ms: u64,
+}
+
+/// A successful sync with a peer, as [`Store::record_sync`] takes it; as [`Store::peer_log`]
+/// returns it, the totals over every sync logged with that peer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SyncRecord {
+    /// The peer's libp2p peer id, in its text form.
+    pub peer_id: String,
+    /// The address it was reached at (a multiaddr), if known. A record without one keeps the
+    /// address already logged.
+    pub address: Option<String>,
+    /// The city it said it speaks for, if known. A record without one keeps the city already
+    /// logged.
+    pub city: Option<PublicKey>,
+    /// When the sync finished, milliseconds since the Unix epoch. In the log: the latest.
+    pub at_ms: u64,
+    /// Entries received from the peer and stored. In the log: the total.
+    pub received: u64,
+    /// Entries sent to the peer. In the log: the total.
+    pub sent: u64,
+}
+
 fn kind_str<S: serde::Serializer>(kind: &Kind, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(kind.as_str())
 }
@@ -238,6 +276,65 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<(Id, Vec<u8>)>, StoreError> {
         self.call(move |conn| entries::raw_page(conn, after, limit))
+    }
+
+    /// `(created_ms, id)` of every stored entry, sorted by `(created_ms, id)`: the items of set
+    /// reconciliation. Reads an index only, not the entries.
+    pub fn items(&self) -> Result<Vec<(u64, Id)>, StoreError> {
+        self.call(set::items)
+    }
+
+    /// The hash of the set of stored ids: blake3 over the 32-byte ids in ascending order, as 64
+    /// lowercase hex characters. Two nodes get the same fingerprint iff they hold the same set.
+    /// Cached until the database changes (see `set.rs`).
+    pub fn fingerprint(&self) -> Result<String, StoreError> {
+        self.call(set::fingerprint)
+    }
+
+    /// The wire bytes of those of `ids` that are stored, in the order given; ids not stored are
+    /// skipped. Entries are up to 256 KiB each: ask for as many as a reply may carry.
+    pub fn raw_many(&self, ids: Vec<Id>) -> Result<Vec<(Id, Vec<u8>)>, StoreError> {
+        self.call(move |conn| set::raw_many(conn, &ids))
+    }
+
+    /// For each of `ids`, in order, whether it is stored.
+    pub fn contains_many(&self, ids: Vec<Id>) -> Result<Vec<bool>, StoreError> {
+        self.call(move |conn| set::contains_many(conn, &ids))
+    }
+
+    /// Puts `city` on the trust list; true if it was not on it. For a city already there the
+    /// date is kept and the label replaced only when one is given. A running
+    /// [`Policy`](crate::trust::Policy) sees the change after its `reload`.
+    pub fn trust_add(
+        &self,
+        city: PublicKey,
+        label: Option<String>,
+        now_ms: u64,
+    ) -> Result<bool, StoreError> {
+        self.call(move |conn| members::add(conn, &city, label.as_deref(), now_ms))
+    }
+
+    /// Takes `city` off the trust list; true if it was on it. Its entries already stored are kept.
+    pub fn trust_remove(&self, city: PublicKey) -> Result<bool, StoreError> {
+        self.call(move |conn| members::remove(conn, &city))
+    }
+
+    /// The trust list, oldest addition first (this node's own city is not on it: it is always
+    /// trusted).
+    pub fn trust_list(&self) -> Result<Vec<Member>, StoreError> {
+        self.call(members::list)
+    }
+
+    /// Logs a successful sync with a peer: adds its counts to the peer's totals and keeps the
+    /// latest time (and the address and city, when given). Keeps the [`MAX_PEERS`] most recently
+    /// synced peers.
+    pub fn record_sync(&self, record: SyncRecord) -> Result<(), StoreError> {
+        self.call(move |conn| peers::record(conn, &record))
+    }
+
+    /// Every logged peer with its last sync and totals, most recently synced first.
+    pub fn peer_log(&self) -> Result<Vec<SyncRecord>, StoreError> {
+        self.call(peers::log)
     }
 
     /// Checks the file (`PRAGMA integrity_check`, foreign keys) and the full-text index (FTS5

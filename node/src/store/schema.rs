@@ -29,6 +29,10 @@ pub const PAGE_SIZE: u32 = 16_384;
 /// The read-only views, created (dropped and recreated) by a migration.
 pub const VIEWS: &str = include_str!("views.sql");
 
+/// The views as migration 2 created them, frozen when `v_trusted_cities` came to need the
+/// table of migration 3.
+const VIEWS_V2: &str = include_str!("views_v2.sql");
+
 /// Version 1: entries, their filter tables and the full-text index.
 const SCHEMA_V1: &str = r#"
 -- One row per stored entry. `raw` is the exact wire line as received: never re-encoded, so
@@ -111,10 +115,41 @@ CREATE TRIGGER entry_texts_delete AFTER DELETE ON entry_texts BEGIN
 END;
 "#;
 
+/// Version 3: what sync and the trust policy keep.
+const SCHEMA_V3: &str = r#"
+-- Set reconciliation reads every stored entry as (created_ms, id), in that order: with this
+-- covering index it scans the index alone, never the rows (which carry the entries' bytes).
+CREATE INDEX entries_created_id ON entries (created_ms, id);
+
+-- The cities this node trusts besides its own (`audacities trust add`), for trust = "members".
+CREATE TABLE trusted_cities (
+    city     TEXT    PRIMARY KEY
+             CHECK (length(city) = 64 AND city NOT GLOB '*[^0-9a-f]*'),
+    label    TEXT,
+    added_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Peers this node has synced with: the last successful sync and running totals, so that
+-- `status` can show them after a restart. Kept to the most recent few hundred (store/peers.rs).
+CREATE TABLE peer_syncs (
+    peer_id      TEXT    PRIMARY KEY,
+    address      TEXT,
+    city         TEXT
+                 CHECK (city IS NULL OR (length(city) = 64 AND city NOT GLOB '*[^0-9a-f]*')),
+    last_sync_ms INTEGER NOT NULL,
+    received     INTEGER NOT NULL,
+    sent         INTEGER NOT NULL,
+    syncs        INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX peer_syncs_last ON peer_syncs (last_sync_ms);
+"#;
+
 /// Every migration, in order. The database's `user_version` counts those applied.
 pub const MIGRATIONS: &[M<'static>] = &[
     M::up(SCHEMA_V1).comment("entries, filter tables, full-text index"),
-    M::up(VIEWS).comment("read-only views for local tools"),
+    M::up(VIEWS_V2).comment("read-only views for local tools"),
+    M::up(SCHEMA_V3).comment("(created_ms, id) index, trusted cities, peer syncs"),
+    M::up(VIEWS).comment("views: v_trusted_cities"),
 ];
 
 /// The migrations as rusqlite_migration wants them.

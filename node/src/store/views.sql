@@ -20,6 +20,7 @@ DROP VIEW IF EXISTS v_actor_relations;
 DROP VIEW IF EXISTS v_indicator_observations;
 DROP VIEW IF EXISTS v_scenarios;
 DROP VIEW IF EXISTS v_counts;
+DROP VIEW IF EXISTS v_trusted_cities;
 
 -- One row per entry.
 CREATE VIEW v_entries AS
@@ -206,3 +207,15 @@ SELECT e.city AS city, e.kind AS kind, count(*) AS entries,
        strftime('%Y-%m-%dT%H:%M:%fZ', max(e.created_ms) / 1000.0, 'unixepoch') AS latest
 FROM entries e
 GROUP BY e.city, e.kind;
+
+-- One row per city on this node's trust list (`audacities trust add`), with how many of its
+-- entries are stored. The node's own city is always trusted and is not listed; with
+-- trust = "open" in config.toml the node takes every city and this list does not restrict it.
+CREATE VIEW v_trusted_cities AS
+SELECT
+    c.city                                                                 AS city,
+    c.label                                                                AS label,
+    strftime('%Y-%m-%dT%H:%M:%fZ', c.added_ms / 1000.0, 'unixepoch')       AS added,
+    c.added_ms                                                             AS added_ms,
+    (SELECT count(*) FROM entries e WHERE e.city = c.city)                 AS entries
+FROM trusted_cities c;

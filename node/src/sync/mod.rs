@@ -1,0 +1,136 @@
+//! Pull: a sync session brings in what a peer has and this node lacks.
+//!
+//! The side that wants to learn (the initiator) runs range-based set reconciliation
+//! ([`audacities_protocol::reconcile`], negentropy) over (creation time, id) pairs, then
+//! fetches the ids it needs in bounded batches and hands them to the one ingest function.
+//! Both sides start a session when a connection opens, and again periodically, so each pulls
+//! what it lacks; gossip (push) covers new entries in between.
+//!
+//! Every fetched batch is committed before the next is asked for, so a session that breaks off
+//! (the peer leaves, the process is killed) loses nothing: the next one reconciles again and
+//! asks only for what is still missing.
+
+mod respond;
+mod session;
+pub mod wire;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use audacities_protocol::Id;
+use audacities_protocol::reconcile::Set;
+use libp2p::PeerId;
+
+use crate::net::Network;
+use crate::store::Store;
+use crate::trust::Policy;
+
+pub use respond::answer;
+pub use session::{Outcome, SyncError, run};
+pub use wire::Hello;
+
+/// Most ids remembered as refused for trust (so that they are not fetched again and again);
+/// forgotten when trust changes.
+const MAX_UNWANTED: usize = 1_000_000;
+
+/// What sessions and responders share: cheap to clone.
+#[derive(Clone)]
+pub struct Context {
+    pub store: Store,
+    pub policy: Policy,
+    pub network: Network,
+    /// This node's hello.
+    pub hello: Hello,
+    inner: Arc<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// Bumped whenever entries are added or removed: the cached set is stale when it differs.
+    generation: AtomicU64,
+    set: Mutex<Option<(u64, Arc<Set>)>>,
+    unwanted: Mutex<HashSet<Id>>,
+    /// What each peer said in its hello.
+    hellos: Mutex<HashMap<PeerId, Hello>>,
+}
+
+impl Context {
+    pub fn new(store: Store, policy: Policy, network: Network, hello: Hello) -> Self {
+        Self {
+            store,
+            policy,
+            network,
+            hello,
+            inner: Arc::default(),
+        }
+    }
+
+    /// Says that the set of stored entries changed.
+    pub fn changed(&self) {
+        self.inner.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Says that trust changed: ids refused before may now be wanted.
+    pub fn trust_changed(&self) {
+        if let Ok(mut unwanted) = self.inner.unwanted.lock() {
+            unwanted.clear();
+        }
+    }
+
+    /// The peer's hello, once a session has exchanged them.
+    pub fn hello_of(&self, peer: &PeerId) -> Option<Hello> {
+        self.inner.hellos.lock().ok()?.get(peer).cloned()
+    }
+
+    fn remember_hello(&self, peer: PeerId, hello: Hello) {
+        if let Ok(mut hellos) = self.inner.hellos.lock() {
+            hellos.insert(peer, hello);
+        }
+    }
+
+    fn unwanted(&self, ids: Vec<Id>) -> Vec<Id> {
+        match self.inner.unwanted.lock() {
+            Ok(unwanted) => ids
+                .into_iter()
+                .filter(|id| !unwanted.contains(id))
+                .collect(),
+            Err(_) => ids,
+        }
+    }
+
+    fn refuse(&self, id: Id) {
+        if let Ok(mut unwanted) = self.inner.unwanted.lock()
+            && unwanted.len() < MAX_UNWANTED
+        {
+            unwanted.insert(id);
+        }
+    }
+
+    /// The stored set as the reconciliation needs it, rebuilt only when entries changed.
+    pub async fn set(&self) -> Result<Arc<Set>, SyncError> {
+        let generation = self.inner.generation.load(Ordering::Acquire);
+        if let Ok(cached) = self.inner.set.lock()
+            && let Some((g, set)) = cached.as_ref()
+            && *g == generation
+        {
+            return Ok(set.clone());
+        }
+        let set = Arc::new(self.build_set().await?);
+        if let Ok(mut cached) = self.inner.set.lock() {
+            *cached = Some((generation, set.clone()));
+        }
+        Ok(set)
+    }
+
+    /// A fresh set of the stored entries.
+    pub async fn build_set(&self) -> Result<Set, SyncError> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || {
+            let items = store.items()?;
+            Set::new(items).map_err(SyncError::from)
+        })
+        .await
+        .map_err(|e| SyncError::Internal(e.to_string()))?
+    }
+}
