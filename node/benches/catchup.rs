@@ -1,8 +1,11 @@
 //! Catch-up benchmark: a new node B joins a node A that holds 100,000 entries and pulls them
 //! all (hello, set reconciliation, fetches of `MAX_FETCH_IDS` ids, the one ingest function),
-//! on loopback, both nodes in this process on one tokio runtime. Then the full-text indexing
-//! of the backlog B is left with, then the resident memory of the release binary `audacities
-//! run` on B's home, idle and while it serves the whole commons to a third, empty node.
+//! on loopback, both nodes in this process on one tokio runtime, with the CPU of each kind of
+//! thread. Then the full-text indexing of the backlog B is left with; the receiving side alone
+//! (the same lines through `ingest` without any network: calls of `MAX_FETCH_IDS` one after
+//! the other, two in flight, one call over all); then the resident memory of the release
+//! binary `audacities run` on B's home, idle and after it served the whole commons to a third,
+//! empty node.
 //!
 //! Run: `cargo bench -p audacities-node --bench catchup` (`AUDACITIES_BENCH_N=20000` for a
 //! quick run; `RUST_LOG=audacities_node=info` shows each sync session's figures). The memory
@@ -31,7 +34,7 @@ fn main() {
 
     // A holds the commons, imported as `audacities import` would, and searchable.
     let started = Instant::now();
-    let home_a = common::bench_home(&dir.path().join("a"), "Bench A", &[]);
+    let home_a = common::bench_home(&dir.path().join("a"), "Bench A", &[], "");
     let policy = home_a.policy().expect("policy");
     let report = ingest::ingest(
         home_a.store(),
@@ -65,11 +68,11 @@ fn main() {
         .into_iter()
         .map(|(tid, name, cpu)| (tid, (name, cpu)))
         .collect();
-    let home_b = common::bench_home(&dir.path().join("b"), "Bench B", &[a_peer]);
+    let home_b = common::bench_home(&dir.path().join("b"), "Bench B", &[a_peer], "");
     let store_b = home_b.store().clone();
     let b_store_thread = common::threads()
         .into_iter()
-        .find(|(tid, name, _)| name == "audacities-store" && !before.contains_key(tid))
+        .find(|(tid, name, _)| is_store_thread(name) && !before.contains_key(tid))
         .map(|(tid, _, _)| tid);
     let cpu_before = common::process_cpu_secs();
 
@@ -77,12 +80,14 @@ fn main() {
     let node_b = runtime
         .block_on(Node::start(&home_b, Overrides::default()))
         .expect("start B");
+    let mut sampler = Sampler::default();
     let (first, done) = wait_full(
         "B catches up with A",
         &store_b,
         n,
         &a_fingerprint,
         started,
+        || sampler.sample(),
         || {
             let a = runtime.block_on(node_a.status());
             let b = runtime.block_on(node_b.status());
@@ -100,27 +105,8 @@ fn main() {
         "  CPU over the catch-up: {cpu:.1} s for {secs:.1} s of wall time ({:.0} % of the 2 cores); by thread:",
         100.0 * cpu / secs / 2.0
     );
-    let mut live = 0.0;
-    for (tid, name, now) in common::threads() {
-        let was = before.get(&tid).map_or(0.0, |(_, c)| *c);
-        let used = now - was;
-        live += used;
-        if used >= 0.1 {
-            let label = match (name.as_str(), Some(tid) == b_store_thread) {
-                ("audacities-store", true) => "B's store thread (SQLite writes)".to_owned(),
-                ("audacities-store", false) => "A's store thread (SQLite reads)".to_owned(),
-                (name, _) if name.starts_with("rt-") => {
-                    format!("{name} (tokio: swarms, noise, yamux, CBOR, or a blocking task)")
-                }
-                (name, _) => name.to_owned(),
-            };
-            println!("    {used:6.2} s  {label}");
-        }
-    }
-    println!(
-        "    {:6.2} s  threads that ended (verification workers and writers of each ingest call)",
-        (cpu - live).max(0.0)
-    );
+    sampler.sample();
+    sampler.report(&before, b_store_thread, cpu);
 
     let backlog = store_b.search_backlog().expect("backlog");
     let started = Instant::now();
@@ -137,6 +123,7 @@ fn main() {
     runtime.block_on(node_a.stop());
     drop(store_b);
     drop(home_b);
+    receiving_side(home_a.store(), dir.path(), n);
     drop(home_a);
 
     memory(
@@ -148,6 +135,117 @@ fn main() {
     );
 }
 
+/// B's side alone, without the network: the same lines, already in memory, through the ingest
+/// function as a sync session hands them over now (one call per fetched batch, one after the
+/// other), with two calls in flight, and in one call over the whole stream (as `import`).
+fn receiving_side(store_a: &Store, dir: &Path, n: u64) {
+    let mut lines = Vec::with_capacity(n as usize);
+    let mut after = None;
+    loop {
+        let page = store_a.raw_page(after, 10_000).expect("read A");
+        let Some((last, _)) = page.last() else { break };
+        after = Some(*last);
+        lines.extend(page.into_iter().map(|(_, bytes)| bytes));
+    }
+    let batch = audacities_node::sync::wire::MAX_FETCH_IDS;
+    let chunks: Vec<&[Vec<u8>]> = lines.chunks(batch).collect();
+    let rate = |label: &str, run: &dyn Fn(&audacities_node::Home)| {
+        let home = common::bench_home(&dir.join(label.replace(' ', "-")), "Bench D", &[], "");
+        let started = Instant::now();
+        run(&home);
+        let secs = started.elapsed().as_secs_f64();
+        assert_eq!(home.store().count().expect("count"), n, "{label}");
+        println!(
+            "  receiving side alone, {label}: {n} entries in {secs:.2} s = {:.0} entries/s",
+            n as f64 / secs
+        );
+    };
+    rate(&format!("calls of {batch} one after the other"), &|home| {
+        let policy = home.policy().expect("policy");
+        for chunk in &chunks {
+            ingest::ingest(home.store(), &policy, chunk.iter().cloned().map(Ok)).expect("ingest");
+        }
+    });
+    rate(&format!("calls of {batch}, two in flight"), &|home| {
+        let policy = home.policy().expect("policy");
+        let next = AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            for _ in 0..2 {
+                scope.spawn(|| {
+                    while let Some(chunk) = chunks.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        ingest::ingest(home.store(), &policy, chunk.iter().cloned().map(Ok))
+                            .expect("ingest");
+                    }
+                });
+            }
+        });
+    });
+    rate("one call over the whole stream", &|home| {
+        let policy = home.policy().expect("policy");
+        ingest::ingest(home.store(), &policy, lines.iter().cloned().map(Ok)).expect("ingest");
+    });
+}
+
+/// The CPU time of every thread seen, sampled while the catch-up runs (threads that end — the
+/// verification workers and the writer of each ingest call — are gone from `/proc` by the end).
+#[derive(Default)]
+struct Sampler {
+    seen: HashMap<u32, (String, f64)>,
+}
+
+impl Sampler {
+    fn sample(&mut self) {
+        for (tid, name, cpu) in common::threads() {
+            self.seen.insert(tid, (name, cpu));
+        }
+    }
+
+    /// Prints the CPU used since `before`, by kind of thread; `total` is the process's.
+    fn report(&self, before: &HashMap<u32, (String, f64)>, b_store: Option<u32>, total: f64) {
+        let live: std::collections::HashSet<u32> =
+            common::threads().into_iter().map(|t| t.0).collect();
+        let mut kinds: std::collections::BTreeMap<String, (f64, usize)> = Default::default();
+        let mut accounted = 0.0;
+        for (tid, (name, cpu)) in &self.seen {
+            let used = cpu - before.get(tid).map_or(0.0, |(_, c)| *c);
+            accounted += used;
+            let kind = if is_store_thread(name) {
+                if Some(*tid) == b_store {
+                    "B's store thread (SQLite writes)".to_owned()
+                } else {
+                    "A's store thread (SQLite reads for fetches)".to_owned()
+                }
+            } else if name.starts_with("audacities-veri") {
+                "B's verification workers (decode, verify_strict, validate)".to_owned()
+            } else if name.starts_with("rt-") && !live.contains(tid) {
+                "B's ingest writers (order the chunks, derive the rows, wait for the store)"
+                    .to_owned()
+            } else if name.starts_with("rt-") {
+                format!("{name} (tokio worker or blocking thread: both swarms, sync, API)")
+            } else {
+                name.clone()
+            };
+            let entry = kinds.entry(kind).or_default();
+            entry.0 += used;
+            entry.1 += 1;
+        }
+        for (kind, (used, threads)) in kinds {
+            if used >= 0.05 {
+                println!("    {used:6.2} s  {kind} [{threads} thread(s)]");
+            }
+        }
+        println!(
+            "    {:6.2} s  not sampled (threads' last 10 ms before they ended)",
+            total - accounted
+        );
+    }
+}
+
+/// Thread names are cut to 15 bytes in `/proc`: `audacities-stor`.
+fn is_store_thread(name: &str) -> bool {
+    audacities_node::store::THREAD_NAME.starts_with(name) && name.len() >= 14
+}
+
 /// Waits until `store` holds `n` entries and the set's fingerprint is `fingerprint`; returns
 /// the times (since `started`) of the first entry stored and of the end. Progress every 5 s.
 fn wait_full(
@@ -156,6 +254,7 @@ fn wait_full(
     n: u64,
     fingerprint: &str,
     started: Instant,
+    mut each_poll: impl FnMut(),
     state: impl Fn() -> String,
 ) -> (Duration, Duration) {
     // Generous: 200 entries/s at least, and a minute to connect.
@@ -166,8 +265,9 @@ fn wait_full(
     let done = wait_for(
         what,
         limit,
-        Duration::from_millis(20),
+        Duration::from_millis(10),
         || {
+            each_poll();
             let count = store.count().ok()?;
             let t = started.elapsed();
             if count > 0 && first.is_none() {
@@ -255,7 +355,7 @@ fn memory(
         .expect("the binary's listen address")
         .to_owned();
     let peer = format!("{address}/p2p/{}", running.peer_id);
-    let home_c = common::bench_home(home_c, "Bench C", &[peer]);
+    let home_c = common::bench_home(home_c, "Bench C", &[peer], "");
     let store_c = home_c.store().clone();
     let started = Instant::now();
     let node_c = runtime
@@ -267,6 +367,7 @@ fn memory(
         n,
         fingerprint,
         started,
+        || {},
         || {
             let log = std::fs::read_to_string(home_b.join("run.log")).unwrap_or_default();
             format!(
@@ -291,7 +392,7 @@ fn memory(
 /// (`target/release/deps/catchup-…` → `target/release/audacities`).
 fn binary() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("AUDACITIES_BIN") {
-        return Some(PathBuf::from(path));
+        return Some(PathBuf::from(path)).filter(|p| p.exists());
     }
     let exe = std::env::current_exe().ok()?;
     let path = exe.parent()?.parent()?.join("audacities");

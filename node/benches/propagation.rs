@@ -1,12 +1,13 @@
 //! Propagation benchmark: 10 nodes on loopback (in this process, one tokio runtime) in a sparse
-//! random topology — each dials 2 or 3 others, drawn from a fixed seed — then 100 new entries
+//! random topology — each dials 2 or 3 others, drawn from a fixed seed, and takes no other
+//! connection (`max_connections`; else Kademlia links all 10) — then 100 new entries
 //! published one at a time from random nodes (`ingest_local`, as `publish` through the API
 //! does). For each entry: the time from the publish call until all 10 stores hold it (gossip
 //! only: the periodic sync is 60 s away), polling every store every 2 ms.
 //!
 //! Run: `cargo bench -p audacities-node --bench propagation` (`AUDACITIES_BENCH_N` entries,
 //! default 100; `AUDACITIES_BENCH_NODES` nodes, default 10; `RUST_LOG=audacities_node=debug`
-//! for the node's log).
+//! for the node's log; `AUDACITIES_BENCH_DISCOVERY=1` lifts the connection cap).
 
 mod common;
 
@@ -37,12 +38,32 @@ fn main() {
         .build()
         .expect("runtime");
 
+    // Each node dials 2 or 3 others; redrawn until the graph is connected.
+    let mut rng = Rng(SEED);
+    let (edges, neighbours) = loop {
+        let edges = topology(k, &mut rng);
+        let neighbours = adjacency(k, &edges);
+        if hops_from(0, &neighbours).iter().all(|h| h.is_some()) {
+            break (edges, neighbours);
+        }
+    };
+    // Left alone, Kademlia finds every node of a commons this small and each connects to all
+    // (up to 16 peers): a full mesh, one hop. To keep the topology sparse, each node takes no
+    // more connections than its planned ones (`max_connections`), unless
+    // AUDACITIES_BENCH_DISCOVERY=1.
+    let discovery = std::env::var("AUDACITIES_BENCH_DISCOVERY").is_ok_and(|v| v == "1");
     let homes: Vec<_> = (0..k)
         .map(|i| {
+            let cap = if discovery {
+                String::new()
+            } else {
+                format!("max_connections = {}", neighbours[i].len())
+            };
             common::bench_home(
                 &dir.path().join(format!("n{i}")),
                 &format!("Bench {i}"),
                 &[],
+                &cap,
             )
         })
         .collect();
@@ -68,15 +89,6 @@ fn main() {
         })
         .collect();
 
-    // Each node dials 2 or 3 others; redrawn until the graph is connected.
-    let mut rng = Rng(SEED);
-    let (edges, neighbours) = loop {
-        let edges = topology(k, &mut rng);
-        let neighbours = adjacency(k, &edges);
-        if hops_from(0, &neighbours).iter().all(|h| h.is_some()) {
-            break (edges, neighbours);
-        }
-    };
     let started = Instant::now();
     for &(from, to) in &edges {
         runtime
@@ -120,7 +132,7 @@ fn main() {
                 })
                 .then_some(())
         },
-        &state,
+        state,
     );
     let up = started.elapsed();
     // A few gossipsub heartbeats (500 ms) so that meshes fill up to their planned size.
@@ -136,8 +148,13 @@ fn main() {
         .max()
         .unwrap_or(0);
     println!(
-        "{k} nodes, {} dials (seed {SEED:#x}), connected and in a mesh after {:.2} s; connections per node {degrees:?}, mesh peers {meshes:?}, diameter {diameter} hops",
+        "{k} nodes, {} dials (seed {SEED:#x}, {}), connected and in a mesh after {:.2} s; connections per node {degrees:?}, mesh peers {meshes:?}, diameter of the dialled graph {diameter} hops",
         edges.len(),
+        if discovery {
+            "Kademlia free to add connections"
+        } else {
+            "each node capped at its planned connections"
+        },
         up.as_secs_f64()
     );
 
@@ -185,11 +202,14 @@ fn main() {
         std::thread::sleep(Duration::from_millis(rng.below(50) as u64));
     }
 
+    let slowest = (0..all_held.len())
+        .max_by(|&a, &b| all_held[a].total_cmp(&all_held[b]))
+        .unwrap_or(0);
     for v in [&mut all_held, &mut arrivals, &mut local] {
         v.sort_by(f64::total_cmp);
     }
     println!(
-        "propagation of {messages} entries to all {k} nodes (publish call → every store holds it): p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        "propagation of {messages} entries to all {k} nodes (publish call → every store holds it): p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms (entry #{slowest})",
         percentile(&all_held, 50.0),
         percentile(&all_held, 95.0),
         percentile(&all_held, 100.0)

@@ -4,9 +4,10 @@
 //! ```text
 //! let net = Net::new();
 //! let a = TestNode::start(&net).await;
-//! let b = TestNode::start_with(&net, Setup::peers([a.addr().await])).await;
+//! let b = TestNode::start_with(&net, Setup::named("B").peer(a.addr().await)).await;
 //! let ids = a.publish_new(3).await;
-//! wait_until("b holds a's entries", secs(5), async || b.missing(&ids).await).await;
+//! wait_until("B holds A's entries", secs(5), async || b.holds(&ids).await).await;
+//! stop_all([b, a]).await;
 //! ```
 //!
 //! Every wait is bounded ([`wait_until`]) and fails showing the last state it saw.

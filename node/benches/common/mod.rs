@@ -198,9 +198,10 @@ impl Generator {
 }
 
 /// Creates a home at `dir` for a loopback bench commons: trust open, commons `bench`, TCP on
-/// 127.0.0.1 (a port the system picks), the API on 127.0.0.1 likewise, no mDNS, these peers.
-/// The config is written before the home is created, so `init` keeps it.
-pub fn bench_home(dir: &Path, name: &str, peers: &[String]) -> Home {
+/// 127.0.0.1 (a port the system picks), the API on 127.0.0.1 likewise, no mDNS, these peers,
+/// and `more` lines in `[network]`. The config is written before the home is created, so
+/// `init` keeps it.
+pub fn bench_home(dir: &Path, name: &str, peers: &[String], more: &str) -> Home {
     std::fs::create_dir_all(dir).expect("home dir");
     let peers = peers
         .iter()
@@ -220,6 +221,7 @@ listen = ["/ip4/127.0.0.1/tcp/0"]
 api = "127.0.0.1:0"
 mdns = false
 peers = [{peers}]
+{more}
 "#
     );
     std::fs::write(dir.join(audacities_node::config::FILE_NAME), config).expect("config");

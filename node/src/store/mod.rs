@@ -39,7 +39,7 @@ mod members;
 mod peers;
 mod schema;
 pub mod search;
-mod set;
+pub mod set;
 
 use std::collections::BTreeMap;
 
@@ -289,6 +289,12 @@ impl Store {
     /// Cached until the database changes (see `set.rs`).
     pub fn fingerprint(&self) -> Result<String, StoreError> {
         self.call(set::fingerprint)
+    }
+
+    /// A value that changes whenever the database may have changed — by this store or by
+    /// another process (a CLI writing to the file): caches derived from the entries compare it.
+    pub fn version(&self) -> Result<set::CacheKey, StoreError> {
+        self.call(|conn| set::cache_key(conn))
     }
 
     /// The wire bytes of those of `ids` that are stored, in the order given; ids not stored are

@@ -36,7 +36,7 @@ pub(crate) fn items(conn: &mut Connection) -> Result<Vec<(u64, Id)>, StoreError>
 }
 
 /// What the cached fingerprint was computed under: (`total_changes`, `data_version`).
-type CacheKey = (u64, i64);
+pub type CacheKey = (u64, i64);
 
 thread_local! {
     /// The last fingerprint computed on this store thread, with its key.
@@ -57,7 +57,7 @@ pub(crate) fn fingerprint(conn: &mut Connection) -> Result<String, StoreError> {
     Ok(fp)
 }
 
-fn cache_key(conn: &Connection) -> Result<CacheKey, StoreError> {
+pub(crate) fn cache_key(conn: &Connection) -> Result<CacheKey, StoreError> {
     let data_version: i64 = conn
         .query_row("PRAGMA data_version", [], |r| r.get(0))
         .map_err(StoreError::during("reading the data version"))?;

@@ -15,7 +15,6 @@ mod session;
 pub mod wire;
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use audacities_protocol::Id;
@@ -24,6 +23,7 @@ use libp2p::PeerId;
 
 use crate::net::Network;
 use crate::store::Store;
+use crate::store::set::CacheKey;
 use crate::trust::Policy;
 
 pub use respond::answer;
@@ -47,9 +47,9 @@ pub struct Context {
 
 #[derive(Default)]
 struct Inner {
-    /// Bumped whenever entries are added or removed: the cached set is stale when it differs.
-    generation: AtomicU64,
-    set: Mutex<Option<(u64, Arc<Set>)>>,
+    /// The set of stored entries, with the store version it was read at (`Store::version`,
+    /// which also moves when another process writes to the file).
+    set: Mutex<Option<(CacheKey, Arc<Set>)>>,
     unwanted: Mutex<HashSet<Id>>,
     /// What each peer said in its hello.
     hellos: Mutex<HashMap<PeerId, Hello>>,
@@ -66,9 +66,11 @@ impl Context {
         }
     }
 
-    /// Says that the set of stored entries changed.
+    /// Says that the set of stored entries changed (the next `set()` reads it again).
     pub fn changed(&self) {
-        self.inner.generation.fetch_add(1, Ordering::AcqRel);
+        if let Ok(mut cached) = self.inner.set.lock() {
+            *cached = None;
+        }
     }
 
     /// Says that trust changed: ids refused before may now be wanted.
@@ -109,28 +111,28 @@ impl Context {
 
     /// The stored set as the reconciliation needs it, rebuilt only when entries changed.
     pub async fn set(&self) -> Result<Arc<Set>, SyncError> {
-        let generation = self.inner.generation.load(Ordering::Acquire);
+        let store = self.store.clone();
+        let version = tokio::task::spawn_blocking(move || store.version())
+            .await
+            .map_err(|e| SyncError::Internal(e.to_string()))??;
         if let Ok(cached) = self.inner.set.lock()
-            && let Some((g, set)) = cached.as_ref()
-            && *g == generation
+            && let Some((v, set)) = cached.as_ref()
+            && *v == version
         {
             return Ok(set.clone());
         }
-        let set = Arc::new(self.build_set().await?);
-        if let Ok(mut cached) = self.inner.set.lock() {
-            *cached = Some((generation, set.clone()));
-        }
-        Ok(set)
-    }
-
-    /// A fresh set of the stored entries.
-    pub async fn build_set(&self) -> Result<Set, SyncError> {
+        // Read after the version: a write in between makes the next call read again.
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || {
+        let set = tokio::task::spawn_blocking(move || {
             let items = store.items()?;
             Set::new(items).map_err(SyncError::from)
         })
         .await
-        .map_err(|e| SyncError::Internal(e.to_string()))?
+        .map_err(|e| SyncError::Internal(e.to_string()))??;
+        let set = Arc::new(set);
+        if let Ok(mut cached) = self.inner.set.lock() {
+            *cached = Some((version, set.clone()));
+        }
+        Ok(set)
     }
 }

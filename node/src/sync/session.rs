@@ -3,13 +3,14 @@
 use std::time::{Duration, Instant};
 
 use audacities_protocol::Id;
-use audacities_protocol::reconcile::{Initiator, ReconcileError};
+use audacities_protocol::reconcile::{Initiator, ReconcileError, Set};
 use libp2p::PeerId;
 use tokio::sync::mpsc;
+use tokio::task::JoinSet;
 
 use super::Context;
 use super::wire::{MAX_FETCH_IDS, Request, Response};
-use crate::ingest::{self, Verdict};
+use crate::ingest::{self, IngestError, Report, Verdict};
 use crate::net::NetError;
 use crate::store::StoreError;
 
@@ -17,6 +18,8 @@ use crate::store::StoreError;
 const MAX_ROUNDS: usize = 64;
 /// Fetched batches waiting to be ingested while the next is being fetched.
 const FETCH_AHEAD: usize = 2;
+/// Fetched batches being ingested at once.
+const INGESTS_IN_FLIGHT: usize = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -65,7 +68,8 @@ pub async fn run(ctx: &Context, peer: PeerId) -> Result<Outcome, SyncError> {
         other => return Err(unexpected(peer, &other)),
     }
 
-    let set = ctx.build_set().await?;
+    // The cached set (shared with responders), copied: the initiator owns its own.
+    let set = Set::clone(&*ctx.set().await?);
     let mut initiator = Initiator::new(set)?;
     let mut message = initiator.start()?;
     loop {
@@ -175,36 +179,57 @@ async fn ingest_batches(
     mut batches: mpsc::Receiver<Vec<Vec<u8>>>,
 ) -> Result<Ingested, SyncError> {
     let mut totals = Ingested::default();
+    // Two batches in flight: while one is being written, the next is being verified, so both
+    // cores work (one at a time left them idle a third of the time). Batches may commit in
+    // any order: each entry stands on its own.
+    let mut in_flight = JoinSet::new();
     while let Some(lines) = batches.recv().await {
+        if in_flight.len() >= INGESTS_IN_FLIGHT
+            && let Some(done) = in_flight.join_next().await
+        {
+            tally(ctx, peer, done, &mut totals)?;
+        }
         let store = ctx.store.clone();
         let policy = ctx.policy.clone();
-        let report = tokio::task::spawn_blocking(move || {
+        in_flight.spawn_blocking(move || {
             ingest::ingest(&store, &policy, lines.into_iter().map(Ok))
-        })
-        .await
-        .map_err(|e| SyncError::Internal(e.to_string()))?
-        .map_err(|e| SyncError::Store(e.source))?;
-        let mut added = false;
-        for verdict in report.verdicts {
-            match verdict {
-                Verdict::Accepted(_) => {
-                    totals.received += 1;
-                    added = true;
-                }
-                Verdict::Duplicate(_) => totals.duplicates += 1,
-                Verdict::Rejected(reason) => {
-                    totals.rejected += 1;
-                    tracing::warn!(%peer, "entry rejected: {reason}");
-                }
-                Verdict::Untrusted { id, .. } => {
-                    totals.untrusted += 1;
-                    ctx.refuse(id);
-                }
-            }
-        }
-        if added {
-            ctx.changed();
-        }
+        });
+    }
+    while let Some(done) = in_flight.join_next().await {
+        tally(ctx, peer, done, &mut totals)?;
     }
     Ok(totals)
+}
+
+fn tally(
+    ctx: &Context,
+    peer: PeerId,
+    done: Result<Result<Report, IngestError>, tokio::task::JoinError>,
+    totals: &mut Ingested,
+) -> Result<(), SyncError> {
+    let report = done
+        .map_err(|e| SyncError::Internal(e.to_string()))?
+        .map_err(|e| SyncError::Store(e.source))?;
+    let mut added = false;
+    for verdict in report.verdicts {
+        match verdict {
+            Verdict::Accepted(_) => {
+                totals.received += 1;
+                added = true;
+            }
+            Verdict::Duplicate(_) => totals.duplicates += 1,
+            Verdict::Rejected(reason) => {
+                totals.rejected += 1;
+                tracing::warn!(%peer, "entry rejected: {reason}");
+            }
+            Verdict::Untrusted { id, .. } => {
+                totals.untrusted += 1;
+                ctx.refuse(id);
+            }
+        }
+    }
+    if added {
+        ctx.changed();
+    }
+    Ok(())
 }
