@@ -191,9 +191,8 @@ async fn ingest_batches(
         }
         let store = ctx.store.clone();
         let policy = ctx.policy.clone();
-        in_flight.spawn_blocking(move || {
-            ingest::ingest(&store, &policy, lines.into_iter().map(Ok))
-        });
+        in_flight
+            .spawn_blocking(move || ingest::ingest(&store, &policy, lines.into_iter().map(Ok)));
     }
     while let Some(done) = in_flight.join_next().await {
         tally(ctx, peer, done, &mut totals)?;
