@@ -121,7 +121,9 @@ where
         .unwrap_or(1)
         .clamp(1, 4);
     let (work_tx, work_rx) = flume::bounded::<(usize, Items)>(workers * 2);
-    let (done_tx, done_rx) = flume::bounded::<(usize, Checked)>(workers * 2);
+    // Room for a whole batch of verified chunks: the workers keep verifying the next batch
+    // while the store writes this one.
+    let (done_tx, done_rx) = flume::bounded::<(usize, Checked)>(BATCH / CHUNK + workers * 2);
 
     std::thread::scope(|scope| {
         let mut started = 0;
