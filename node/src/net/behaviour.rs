@@ -167,6 +167,8 @@ fn behaviour(
 
     let mut kad_config = kad::Config::new(names.kad());
     kad_config.set_query_timeout(Duration::from_secs(30));
+    // The network task bootstraps itself (every 5 minutes, quietly when no peer is known yet).
+    kad_config.set_periodic_bootstrap_interval(None);
     let mut kad =
         kad::Behaviour::with_config(peer_id, kad::store::MemoryStore::new(peer_id), kad_config);
     kad.set_mode(Some(kad::Mode::Server));

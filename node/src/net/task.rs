@@ -50,6 +50,8 @@ pub(super) struct Task {
     peers: HashMap<PeerId, Connected>,
     nat: autonat::NatStatus,
     relays: HashSet<PeerId>,
+    /// A Kademlia bootstrap has started since the node did.
+    kad_started: bool,
     stopping: bool,
 }
 
@@ -92,6 +94,7 @@ impl Task {
             peers: HashMap::new(),
             nat: autonat::NatStatus::Unknown,
             relays: HashSet::new(),
+            kad_started: false,
             stopping: false,
         }
     }
@@ -412,6 +415,11 @@ impl Task {
                     .behaviour_mut()
                     .kad
                     .add_address(&peer, address.clone());
+            }
+            // The first peer of the commons: look for the others through it now rather than
+            // at the next periodic bootstrap.
+            if !self.kad_started {
+                self.kad_started = self.swarm.behaviour_mut().kad.bootstrap().is_ok();
             }
         }
         // Behind NAT: be reachable through relays that offer to serve.
