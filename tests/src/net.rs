@@ -77,6 +77,9 @@ pub struct Setup<'a> {
     /// Listen addresses instead of `/ip4/127.0.0.1/tcp/0`.
     pub listen: Option<Vec<String>>,
     pub relay_server: bool,
+    /// Most connections at once (default 64). A node of the commons finds the others through
+    /// Kademlia and connects to them: a test that needs a given topology caps this.
+    pub max_connections: Option<u32>,
     /// Wire lines stored before the node starts (through the ingest function, all accepted).
     pub preload: &'a [Vec<u8>],
 }
@@ -91,6 +94,11 @@ impl<'a> Setup<'a> {
 
     pub fn peer(mut self, address: Multiaddr) -> Self {
         self.peers.push(address);
+        self
+    }
+
+    pub fn max_connections(mut self, max: u32) -> Self {
+        self.max_connections = Some(max);
         self
     }
 }
@@ -142,11 +150,12 @@ api = "127.0.0.1:0"
 peers = {peers:?}
 mdns = false
 relay_server = {relay}
-max_connections = 64
+max_connections = {max_connections}
 sync_interval_secs = 1
 "#,
             commons = net.commons,
             relay = setup.relay_server,
+            max_connections = setup.max_connections.unwrap_or(64),
         );
         std::fs::write(path.join(audacities_node::config::FILE_NAME), config)
             .expect("write config");

@@ -37,9 +37,18 @@ fn logs() {
 async fn an_entry_published_on_a_reaches_c_through_b_within_two_seconds() {
     logs();
     let net = Net::new();
-    let a = TestNode::start_with(&net, Setup::named("A")).await;
-    let b = TestNode::start_with(&net, Setup::named("B").peer(a.addr().await)).await;
-    let c = TestNode::start_with(&net, Setup::named("C").peer(b.addr().await)).await;
+    // Capped so that Kademlia does not connect A and C directly: the entry must go through B.
+    let a = TestNode::start_with(&net, Setup::named("A").max_connections(1)).await;
+    let b = TestNode::start_with(
+        &net,
+        Setup::named("B").peer(a.addr().await).max_connections(2),
+    )
+    .await;
+    let c = TestNode::start_with(
+        &net,
+        Setup::named("C").peer(b.addr().await).max_connections(1),
+    )
+    .await;
     wait_for_mesh(&[&a, &b, &c], &[1, 2, 1], secs(15)).await;
     assert_eq!(
         c.peers().await,
