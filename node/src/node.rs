@@ -12,10 +12,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use audacities_protocol::PublicKey;
-use libp2p::gossipsub::MessageAcceptance;
+use libp2p::gossipsub::{MessageAcceptance, MessageId};
 use libp2p::{Multiaddr, PeerId};
 use serde::{Deserialize, Serialize};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::task::JoinSet;
 
 use crate::config::{Config, TrustMode};
@@ -27,6 +27,14 @@ use crate::sync::{self, Context, Hello};
 use crate::time::now_ms;
 use crate::trust::Policy;
 use crate::{api, token};
+
+/// Gossip messages waiting for validation; more are dropped without penalty (sync brings them
+/// later), so a flooding peer cannot make the node queue work without bound.
+const GOSSIP_QUEUE: usize = 1_024;
+/// Gossip messages validated (and stored) together, in one ingest call and one transaction.
+const GOSSIP_BATCH: usize = 256;
+/// Peers' sync requests answered at once; more get `Refused("busy")`.
+const SYNC_ANSWERS: usize = 16;
 
 /// The file in the home that says a node runs and where its API is.
 pub const RUNNING_FILE: &str = "node.json";
@@ -468,6 +476,9 @@ async fn event_loop(
 ) {
     let mut tasks = JoinSet::new();
     let mut connected: HashSet<PeerId> = HashSet::new();
+    let (gossip, gossip_rx) = mpsc::channel(GOSSIP_QUEUE);
+    tasks.spawn(validate_gossip(shared.clone(), gossip_rx));
+    let answers = Arc::new(Semaphore::new(SYNC_ANSWERS));
     let mut tick = tokio::time::interval(interval);
     tick.tick().await;
     loop {
@@ -491,22 +502,30 @@ async fn event_loop(
                     }
                     Event::Inbound { peer, request, channel } => {
                         let shared = shared.clone();
+                        let permit = answers.clone().try_acquire_owned().ok();
                         tasks.spawn(async move {
-                            let response = sync::answer(&shared.ctx, peer, request).await;
+                            let response = match permit {
+                                Some(_permit) => sync::answer(&shared.ctx, peer, request).await,
+                                None => sync::wire::Response::Refused("busy, ask again later".to_owned()),
+                            };
                             let _ = shared.ctx.network.respond(channel, response).await;
                         });
                     }
                     Event::Gossip { id, source, data } => {
-                        let shared = shared.clone();
-                        tasks.spawn(async move {
-                            let acceptance = validate_gossip(&shared, source, data).await;
-                            let _ = shared.ctx.network.report(id, source, acceptance).await;
-                        });
+                        if let Err(e) = gossip.try_send((id, source, data)) {
+                            let (id, source, _) = e.into_inner();
+                            tracing::debug!(peer = %source, "busy: a gossip message was dropped");
+                            let network = shared.ctx.network.clone();
+                            tasks.spawn(async move {
+                                let _ = network.report(id, source, MessageAcceptance::Ignore).await;
+                            });
+                        }
                     }
                 }
             }
         }
     }
+    drop(gossip);
     // Let sessions and ingests in flight finish their current step; a session cut here
     // resumes at the next start.
     let _ = tokio::time::timeout(Duration::from_secs(5), async {
@@ -516,34 +535,55 @@ async fn event_loop(
     tasks.abort_all();
 }
 
-/// Runs a gossiped entry through the ingest function; the verdict tells gossipsub whether to
-/// forward it (valid), penalise the sender (invalid) or drop it quietly (not trusted here).
-async fn validate_gossip(shared: &Shared, source: PeerId, data: Vec<u8>) -> MessageAcceptance {
-    let store = shared.ctx.store.clone();
-    let policy = shared.ctx.policy.clone();
-    let report = tokio::task::spawn_blocking(move || {
-        ingest::ingest(&store, &policy, std::iter::once(Ok(data)))
-    })
-    .await;
-    let verdict = match report {
-        Ok(Ok(mut report)) => report.verdicts.pop(),
-        Ok(Err(e)) => {
-            tracing::warn!("could not store a gossiped entry: {}", e.source);
-            return MessageAcceptance::Ignore;
+/// Runs gossiped entries through the ingest function, as many as are waiting (up to
+/// [`GOSSIP_BATCH`]) in one call; each verdict tells gossipsub whether to forward the message
+/// (a new valid entry), penalise its sender (invalid), or drop it quietly (already here, or of a
+/// city not trusted here). Ends when the queue closes.
+async fn validate_gossip(shared: Shared, mut queue: mpsc::Receiver<(MessageId, PeerId, Vec<u8>)>) {
+    while let Some(first) = queue.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < GOSSIP_BATCH {
+            match queue.try_recv() {
+                Ok(message) => batch.push(message),
+                Err(_) => break,
+            }
         }
-        Err(_) => return MessageAcceptance::Ignore,
-    };
-    match verdict {
-        Some(Verdict::Accepted(id)) => {
-            tracing::debug!(peer = %source, %id, "entry received by gossip");
+        let lines: Vec<Vec<u8>> = batch.iter().map(|(_, _, data)| data.clone()).collect();
+        let store = shared.ctx.store.clone();
+        let policy = shared.ctx.policy.clone();
+        let report = tokio::task::spawn_blocking(move || {
+            ingest::ingest(&store, &policy, lines.into_iter().map(Ok))
+        })
+        .await;
+        let verdicts = match report {
+            Ok(Ok(report)) => report.verdicts,
+            Ok(Err(e)) => {
+                tracing::warn!("could not store gossiped entries: {}", e.source);
+                Vec::new()
+            }
+            Err(_) => Vec::new(),
+        };
+        let mut verdicts = verdicts.into_iter();
+        let mut added = false;
+        for (id, source, _) in batch {
+            let acceptance = match verdicts.next() {
+                Some(Verdict::Accepted(entry)) => {
+                    tracing::debug!(peer = %source, id = %entry, "entry received by gossip");
+                    added = true;
+                    MessageAcceptance::Accept
+                }
+                // Already here (a replay, or it came by sync first): not gossiped again.
+                Some(Verdict::Duplicate(_)) => MessageAcceptance::Ignore,
+                Some(Verdict::Rejected(reason)) => {
+                    tracing::warn!(peer = %source, "entry rejected: {reason}");
+                    MessageAcceptance::Reject
+                }
+                Some(Verdict::Untrusted { .. }) | None => MessageAcceptance::Ignore,
+            };
+            let _ = shared.ctx.network.report(id, source, acceptance).await;
+        }
+        if added {
             shared.ctx.changed();
-            MessageAcceptance::Accept
         }
-        Some(Verdict::Duplicate(_)) => MessageAcceptance::Accept,
-        Some(Verdict::Rejected(reason)) => {
-            tracing::warn!(peer = %source, "entry rejected: {reason}");
-            MessageAcceptance::Reject
-        }
-        Some(Verdict::Untrusted { .. }) | None => MessageAcceptance::Ignore,
     }
 }
