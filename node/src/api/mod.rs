@@ -50,6 +50,7 @@ pub fn router(shared: Shared) -> Router {
         .route("/api/v1/entries", post(post_entries))
         .route("/api/v1/trust", get(trust_list).post(trust_add))
         .route("/api/v1/trust/{city}", delete(trust_remove))
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(shared.clone(), check_host))
         .with_state(shared)
@@ -140,6 +141,10 @@ fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), ApiError> {
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
 }
 
 async fn status(State(shared): State<Shared>) -> Result<Response, ApiError> {
@@ -277,9 +282,16 @@ fn parse_city(text: &str) -> Result<PublicKey, ApiError> {
 async fn trust_add(
     State(shared): State<Shared>,
     headers: HeaderMap,
-    Json(add): Json<TrustAdd>,
+    body: Bytes,
 ) -> Result<Response, ApiError> {
     authorize(&shared, &headers)?;
+    let add: TrustAdd = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("expected {{\"city\": KEY, \"label\": TEXT?}}: {e}"),
+        )
+    })?;
     let city = parse_city(&add.city)?;
     let store = shared.store().clone();
     let changed = tokio::task::spawn_blocking(move || store.trust_add(city, add.label, now_ms()))
