@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use audacities_protocol::Id;
 use audacities_protocol::reconcile::{Initiator, Set, respond};
+use audacities_protocol::sketch::Sketch;
 
 /// splitmix64: a tiny, seeded, dependency-free generator.
 struct Rng(u64);
@@ -44,6 +45,13 @@ const DAY_MS: u64 = 24 * 3600 * 1000;
 const EACH_SIDE: usize = 50;
 
 struct Outcome {
+    /// The sketch round (`sketch` module): bytes up (the sketch), bytes down (the needed ids as
+    /// the node's CBOR answer carries them: 64 hex characters + 2 bytes each, + 24), the time to
+    /// subtract and peel, the time to build one side's sketch (cached by a node).
+    sketch_up: usize,
+    sketch_down: usize,
+    sketch_time: Duration,
+    sketch_build: Duration,
     up: usize,
     down: usize,
     largest: usize,
@@ -70,6 +78,27 @@ fn run(n: usize, recent: bool, seed: u64) -> Outcome {
     };
     let only_a = only(&mut rng);
     let only_b = only(&mut rng);
+    let ids_a: Vec<Id> = common.iter().chain(&only_a).map(|(_, id)| *id).collect();
+    let ids_b: Vec<Id> = common.iter().chain(&only_b).map(|(_, id)| *id).collect();
+    let built = Instant::now();
+    let sketch_a = Sketch::new(&ids_a);
+    let sketch_build = built.elapsed();
+    let sketch_b = Sketch::new(&ids_b);
+    let sent = sketch_a.to_bytes();
+    let started = Instant::now();
+    let difference = Sketch::from_bytes(&sent)
+        .expect("sketch")
+        .subtract(&sketch_b)
+        .expect("a difference of 100 decodes");
+    let sketch_time = started.elapsed();
+    let mut got: Vec<Id> = difference.theirs.clone();
+    got.sort();
+    let mut want: Vec<Id> = only_b.iter().map(|(_, id)| *id).collect();
+    want.sort();
+    assert_eq!(got, want, "the sketch's need");
+    let sketch_up = sent.len();
+    let sketch_down = difference.theirs.len() * 66 + 24;
+
     let a = Set::new(common.iter().chain(&only_a).copied()).expect("set a");
     let b = Set::new(common.iter().chain(&only_b).copied()).expect("set b");
     assert_eq!((a.len(), b.len()), (n, n));
@@ -102,6 +131,10 @@ fn run(n: usize, recent: bool, seed: u64) -> Outcome {
     assert_eq!(need, want_need, "need");
 
     Outcome {
+        sketch_up,
+        sketch_down,
+        sketch_time,
+        sketch_build,
         up,
         down,
         largest,
@@ -135,6 +168,16 @@ fn main() {
                     o.largest,
                     o.rounds,
                     o.time.as_secs_f64() * 1e3,
+                );
+                println!(
+                    "N={n:>9} diff {place:<8}: sketch first: {:>6} B up + {:>6} B down = {:>6} B ({:.1} KiB), \
+                     1 round trip, {:>5.2} ms to peel (+ {:>6.1} ms to build a side's sketch, cached by a node)",
+                    o.sketch_up,
+                    o.sketch_down,
+                    o.sketch_up + o.sketch_down,
+                    (o.sketch_up + o.sketch_down) as f64 / 1024.0,
+                    o.sketch_time.as_secs_f64() * 1e3,
+                    o.sketch_build.as_secs_f64() * 1e3,
                 );
             }
         }

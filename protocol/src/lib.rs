@@ -18,6 +18,7 @@ pub mod id;
 pub mod key;
 pub mod model;
 pub mod reconcile;
+pub mod sketch;
 
 pub use draft::{Draft, DraftError, Format};
 pub use entry::{Entry, EntryError, Header, Revises};

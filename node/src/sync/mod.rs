@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex};
 
 use audacities_protocol::Id;
 use audacities_protocol::reconcile::Set;
+use audacities_protocol::sketch::Sketch;
 use libp2p::PeerId;
 
 use crate::net::Network;
@@ -33,6 +34,12 @@ pub use wire::Hello;
 /// Most ids remembered as refused for trust (so that they are not fetched again and again);
 /// forgotten when trust changes.
 const MAX_UNWANTED: usize = 1_000_000;
+
+/// The stored set in the two forms the protocols need.
+pub struct Stored {
+    pub set: Set,
+    pub sketch: Sketch,
+}
 
 /// What sessions and responders share: cheap to clone.
 #[derive(Clone)]
@@ -49,7 +56,7 @@ pub struct Context {
 struct Inner {
     /// The set of stored entries, with the store version it was read at (`Store::version`,
     /// which also moves when another process writes to the file).
-    set: Mutex<Option<(CacheKey, Arc<Set>)>>,
+    set: Mutex<Option<(CacheKey, Arc<Stored>)>>,
     unwanted: Mutex<HashSet<Id>>,
     /// What each peer said in its hello.
     hellos: Mutex<HashMap<PeerId, Hello>>,
@@ -110,7 +117,7 @@ impl Context {
     }
 
     /// The stored set as the reconciliation needs it, rebuilt only when entries changed.
-    pub async fn set(&self) -> Result<Arc<Set>, SyncError> {
+    pub async fn set(&self) -> Result<Arc<Stored>, SyncError> {
         let store = self.store.clone();
         let version = tokio::task::spawn_blocking(move || store.version())
             .await
@@ -125,7 +132,9 @@ impl Context {
         let store = self.store.clone();
         let set = tokio::task::spawn_blocking(move || {
             let items = store.items()?;
-            Set::new(items).map_err(SyncError::from)
+            let sketch = Sketch::new(items.iter().map(|(_, id)| id));
+            let set = Set::new(items).map_err(SyncError::from)?;
+            Ok::<_, SyncError>(Stored { set, sketch })
         })
         .await
         .map_err(|e| SyncError::Internal(e.to_string()))??;

@@ -1,6 +1,7 @@
 //! Answering a peer's sync requests. Stateless: each request is answered from the store alone.
 
 use audacities_protocol::reconcile;
+use audacities_protocol::sketch::Sketch;
 use libp2p::PeerId;
 
 use super::Context;
@@ -21,9 +22,45 @@ pub async fn answer(ctx: &Context, peer: PeerId, request: Request) -> Response {
                 Err(e) => return refused(peer, e),
             };
             let answer =
-                tokio::task::spawn_blocking(move || reconcile::respond(&set, &message)).await;
+                tokio::task::spawn_blocking(move || reconcile::respond(&set.set, &message)).await;
             match answer {
                 Ok(Ok(reply)) => Response::Reconcile(reply),
+                Ok(Err(e)) => refused(peer, e),
+                Err(e) => refused(peer, e),
+            }
+        }
+        Request::Sketch(bytes) => {
+            let theirs = match Sketch::from_bytes(&bytes) {
+                Ok(sketch) => sketch,
+                Err(e) => return refused(peer, e),
+            };
+            let stored = match ctx.set().await {
+                Ok(stored) => stored,
+                Err(e) => return refused(peer, e),
+            };
+            // Initiator's minus ours: `ours` are the initiator's ids we lack, `theirs` ours.
+            let difference = match theirs.subtract(&stored.sketch) {
+                Ok(d) => d,
+                Err(e) => return refused(peer, e),
+            };
+            // A decoded difference must agree with the store (else it was not a sketch of a
+            // set): what we are to offer is here, what the initiator has is not.
+            let offered = difference.theirs.clone();
+            let claimed = difference.ours.clone();
+            let store = ctx.store.clone();
+            let agrees = tokio::task::spawn_blocking(move || {
+                Ok::<_, crate::store::StoreError>(
+                    store.contains_many(offered)?.into_iter().all(|here| here)
+                        && !store.contains_many(claimed)?.into_iter().any(|here| here),
+                )
+            })
+            .await;
+            match agrees {
+                Ok(Ok(true)) => Response::Sketch {
+                    need: difference.theirs,
+                    peer_lacks: difference.ours.len() as u64,
+                },
+                Ok(Ok(false)) => refused(peer, "the sketch's difference disagrees with the store"),
                 Ok(Err(e)) => refused(peer, e),
                 Err(e) => refused(peer, e),
             }

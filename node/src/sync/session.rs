@@ -68,9 +68,61 @@ pub async fn run(ctx: &Context, peer: PeerId) -> Result<Outcome, SyncError> {
         other => return Err(unexpected(peer, &other)),
     }
 
-    // The cached set (shared with responders), copied: the initiator owns its own.
-    let set = Set::clone(&*ctx.set().await?);
-    let mut initiator = Initiator::new(set)?;
+    let stored = ctx.set().await?;
+    // First the sketch: one round trip when the difference is small. A difference too large
+    // to decode (or a peer that cannot answer it) falls back to negentropy, range by range.
+    let sketch = stored.sketch.to_bytes();
+    let sent = sketch.len() as u64;
+    let by_sketch = match ctx.network.request(peer, Request::Sketch(sketch)).await {
+        Ok(Response::Sketch { need, peer_lacks }) => Some((need, peer_lacks)),
+        Ok(Response::Refused(reason)) => {
+            tracing::debug!(%peer, "sketch refused ({reason}): reconciling range by range");
+            None
+        }
+        Ok(other) => return Err(unexpected(peer, &other)),
+        Err(e) => {
+            tracing::debug!(%peer, "sketch failed ({e}): reconciling range by range");
+            None
+        }
+    };
+    outcome.bytes_out += sent;
+    outcome.rounds = 1;
+    let need = match by_sketch {
+        Some((need, peer_lacks)) => {
+            outcome.peer_lacks = peer_lacks;
+            outcome.bytes_in += 32 * need.len() as u64 + 8;
+            need
+        }
+        None => reconcile(ctx, peer, &stored.set, &mut outcome).await?,
+    };
+    let need = ctx.unwanted(need);
+
+    if !need.is_empty() {
+        let (batches_tx, batches_rx) = mpsc::channel(FETCH_AHEAD);
+        let (fetched, ingested) = tokio::join!(
+            fetch(ctx, peer, need, batches_tx),
+            ingest_batches(ctx, peer, batches_rx)
+        );
+        let ingested = ingested?;
+        outcome.received = ingested.received;
+        outcome.duplicates = ingested.duplicates;
+        outcome.rejected = ingested.rejected;
+        outcome.untrusted = ingested.untrusted;
+        outcome.bytes_in += fetched?;
+    }
+    outcome.duration = started.elapsed();
+    Ok(outcome)
+}
+
+/// Negentropy, round by round: the ids this node needs.
+async fn reconcile(
+    ctx: &Context,
+    peer: PeerId,
+    set: &Set,
+    outcome: &mut Outcome,
+) -> Result<Vec<Id>, SyncError> {
+    // The initiator owns its copy of the cached set.
+    let mut initiator = Initiator::new(set.clone())?;
     let mut message = initiator.start()?;
     loop {
         if initiator.rounds() >= MAX_ROUNDS {
@@ -94,26 +146,9 @@ pub async fn run(ctx: &Context, peer: PeerId) -> Result<Outcome, SyncError> {
             None => break,
         }
     }
-    outcome.rounds = initiator.rounds();
+    outcome.rounds += initiator.rounds();
     outcome.peer_lacks = initiator.have().len() as u64;
-    let need = ctx.unwanted(initiator.need().to_vec());
-    drop(initiator);
-
-    if !need.is_empty() {
-        let (batches_tx, batches_rx) = mpsc::channel(FETCH_AHEAD);
-        let (fetched, ingested) = tokio::join!(
-            fetch(ctx, peer, need, batches_tx),
-            ingest_batches(ctx, peer, batches_rx)
-        );
-        let ingested = ingested?;
-        outcome.received = ingested.received;
-        outcome.duplicates = ingested.duplicates;
-        outcome.rejected = ingested.rejected;
-        outcome.untrusted = ingested.untrusted;
-        outcome.bytes_in += fetched?;
-    }
-    outcome.duration = started.elapsed();
-    Ok(outcome)
+    Ok(initiator.need().to_vec())
 }
 
 fn unexpected(peer: PeerId, response: &Response) -> SyncError {

@@ -34,6 +34,9 @@ pub enum Request {
     Hello(Box<Hello>),
     /// A set-reconciliation message (see `audacities_protocol::reconcile`).
     Reconcile(#[serde(with = "serde_bytes")] Vec<u8>),
+    /// The initiator's sketch of its ids (see `audacities_protocol::sketch`): a one-round
+    /// shortcut when the difference is small.
+    Sketch(#[serde(with = "serde_bytes")] Vec<u8>),
     /// The wire lines of these entries, please.
     Fetch(Vec<Id>),
 }
@@ -42,6 +45,12 @@ pub enum Request {
 pub enum Response {
     Hello(Box<Hello>),
     Reconcile(#[serde(with = "serde_bytes")] Vec<u8>),
+    /// The sketches' difference: the ids the initiator lacks, and how many it has that the
+    /// responder lacks. (A difference too large to decode gets `Refused`: reconcile instead.)
+    Sketch {
+        need: Vec<Id>,
+        peer_lacks: u64,
+    },
     /// Wire lines, in the order asked, of those the responder holds; `served` says how many of
     /// the asked ids were handled (found or not): fewer than asked when the answer was cut at
     /// [`MAX_ENTRIES_BYTES`], and the initiator asks again for the rest.
