@@ -315,6 +315,9 @@ async fn a_hostile_peer_is_refused_and_scored_down_and_the_others_are_unaffected
         .map(|i| Id::hash(&i.to_le_bytes()))
         .collect();
     let too_large = Request::Reconcile(vec![0x61; MAX_REQUEST_BYTES as usize + 1]);
+    // The right size and version, random cells: nothing decodes out of it.
+    let mut random_sketch = vec![audacities_protocol::sketch::VERSION];
+    random_sketch.extend(noise(9, audacities_protocol::sketch::WIRE_BYTES - 1));
     let sync = &mut hostile.swarm.behaviour_mut().sync;
     let refusals: Vec<(&str, OutboundRequestId)> = vec![
         (
@@ -332,6 +335,14 @@ async fn a_hostile_peer_is_refused_and_scored_down_and_the_others_are_unaffected
         (
             "fetch of too many ids",
             sync.send_request(&a_id, Request::Fetch(too_many)),
+        ),
+        (
+            "a sketch of the wrong size",
+            sync.send_request(&a_id, Request::Sketch(noise(8, 500))),
+        ),
+        (
+            "a sketch of random cells",
+            sync.send_request(&a_id, Request::Sketch(random_sketch)),
         ),
     ];
     let unread = sync.send_request(&a_id, too_large);
