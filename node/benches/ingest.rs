@@ -13,137 +13,10 @@ use audacities_node::config::TrustMode;
 use audacities_node::ingest;
 use audacities_node::store::Filter;
 use audacities_node::trust::Policy;
-use audacities_protocol::{Draft, Entry, SecretKey};
-use serde_json::json;
 
-const WORDS_FR: [&str; 24] = [
-    "délibérations",
-    "communs",
-    "mobilité",
-    "plateforme",
-    "données",
-    "quartier",
-    "habitants",
-    "régulation",
-    "logement",
-    "trottinettes",
-    "capteurs",
-    "participation",
-    "budget",
-    "espace",
-    "public",
-    "tourisme",
-    "location",
-    "courte",
-    "durée",
-    "Séoul",
-    "Naples",
-    "Lyon",
-    "énergie",
-    "école",
-];
-const WORDS_EN: [&str; 24] = [
-    "deliberations",
-    "commons",
-    "mobility",
-    "platform",
-    "data",
-    "neighbourhood",
-    "residents",
-    "regulation",
-    "housing",
-    "scooters",
-    "sensors",
-    "participation",
-    "budget",
-    "space",
-    "public",
-    "tourism",
-    "rental",
-    "short",
-    "term",
-    "Seoul",
-    "Naples",
-    "Lyon",
-    "energy",
-    "school",
-];
-const THEMES: [&str; 6] = [
-    "mobility",
-    "housing",
-    "tourism",
-    "public_space",
-    "participation",
-    "data_digital",
-];
+mod common;
 
-/// A deterministic generator (xorshift), so every run imports the same bundle.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    /// A skewed pick in `0..n`: small indexes are frequent, as words are in real text.
-    fn skewed(&mut self, n: usize) -> usize {
-        let u = (self.next() % 1_000_000) as f64 / 1_000_000.0;
-        ((u * u * u) * n as f64) as usize % n
-    }
-}
-
-/// A vocabulary of 4,000 made-up words plus the domain words, like a real corpus.
-fn vocabulary(domain: &[&str]) -> Vec<String> {
-    const SYLLABLES: [&str; 20] = [
-        "ra", "to", "mi", "sel", "der", "qua", "lo", "ven", "ti", "bu", "cor", "pa", "ne", "gri",
-        "fa", "sto", "le", "mon", "du", "ch",
-    ];
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let mut words: Vec<String> = (0..4000)
-        .map(|_| {
-            let n = 2 + rng.next() % 3;
-            (0..n)
-                .map(|_| SYLLABLES[(rng.next() % 20) as usize])
-                .collect()
-        })
-        .collect();
-    // Domain words at ranks 100–124: common enough to be found, not in every entry.
-    for (i, w) in domain.iter().enumerate() {
-        words.insert(100 + i, (*w).to_owned());
-    }
-    words
-}
-
-fn words(vocabulary: &[String], rng: &mut Rng, n: usize) -> String {
-    (0..n)
-        .map(|_| vocabulary[rng.skewed(vocabulary.len())].as_str())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// A governance practice of about 2 KB signed, in French and English.
-fn draft(i: u64, fr: &[String], en: &[String]) -> Draft {
-    let mut rng = Rng(i.wrapping_mul(0x2545_f491_4f6c_dd1d) | 1);
-    let value = json!({
-        "kind": "governance_practice",
-        "lang": if i.is_multiple_of(2) { "fr" } else { "en" },
-        "licence": "CC-BY-4.0",
-        "themes": [THEMES[(i % 6) as usize], THEMES[((i / 6 % 5) + 1 + i % 6) as usize % 6]],
-        "object_kind": "shared_space",
-        "instrument": "regulation",
-        "title": {"fr": format!("{} n°{i}", words(fr, &mut rng, 6)), "en": format!("{} no. {i}", words(en, &mut rng, 6))},
-        "summary": {"fr": words(fr, &mut rng, 30), "en": words(en, &mut rng, 30)},
-        "body": {"fr": words(fr, &mut rng, 45), "en": words(en, &mut rng, 45)},
-        "place": {"name": "Naples", "country": "IT"},
-    });
-    match Draft::from_value(value) {
-        Ok(d) => d,
-        Err(e) => panic!("bench draft invalid: {e}"),
-    }
-}
+use common::Generator;
 
 fn main() {
     let n: u64 = std::env::var("AUDACITIES_BENCH_N")
@@ -154,21 +27,13 @@ fn main() {
     let bundle_path = dir.path().join("commons.bundle");
 
     let started = Instant::now();
-    let fr = vocabulary(&WORDS_FR);
-    let en = vocabulary(&WORDS_EN);
-    let keys: Vec<SecretKey> = (1..=8u8).map(|s| SecretKey::from_bytes([s; 32])).collect();
+    let generator = Generator::new();
     let mut bundle = std::io::BufWriter::new(std::fs::File::create(&bundle_path).expect("bundle"));
     let mut bytes = 0usize;
     for i in 0..n {
-        let entry = Entry::sign(
-            &draft(i, &fr, &en),
-            &keys[(i % 8) as usize],
-            1_700_000_000_000 + i,
-            None,
-        )
-        .expect("sign");
-        bytes += entry.bytes().len() + 1;
-        bundle.write_all(entry.bytes()).expect("write");
+        let line = generator.line(i);
+        bytes += line.len() + 1;
+        bundle.write_all(&line).expect("write");
         bundle.write_all(b"\n").expect("write");
     }
     bundle.flush().expect("flush");
@@ -234,8 +99,14 @@ fn main() {
     .map(|q| q.to_string())
     .collect();
     let rare: Vec<String> = (0..8)
-        .map(|i| fr[1500 + 97 * i].clone())
-        .chain((0..4).map(|i| format!("{} {}", fr[400 + i], fr[900 + 13 * i])))
+        .map(|i| generator.french()[1500 + 97 * i].clone())
+        .chain((0..4).map(|i| {
+            format!(
+                "{} {}",
+                generator.french()[400 + i],
+                generator.french()[900 + 13 * i]
+            )
+        }))
         .collect();
     for (label, queries) in [("frequent words", frequent), ("rare words", rare)] {
         let mut times = Vec::new();

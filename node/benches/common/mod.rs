@@ -1,9 +1,9 @@
-//! What the network benches share: the realistic signed entries of the ingest bench (the same
-//! generator: ~2.1 KB governance practices in French and English, 8 city keys), homes
-//! configured for a loopback commons, and small measuring helpers.
+//! What the benches share: the realistic signed entries (~2.1 KB governance practices in
+//! French and English, 8 city keys), homes configured for a loopback commons, and small
+//! measuring helpers.
 //!
-//! Included with `mod common;` by `catchup.rs` and `propagation.rs`; not every bench uses every
-//! item.
+//! Included with `mod common;` by `ingest.rs`, `catchup.rs` and `propagation.rs`; not every
+//! bench uses every item.
 
 #![allow(dead_code)]
 
@@ -156,6 +156,11 @@ impl Generator {
             en: vocabulary(&WORDS_EN),
             keys: (1..=8u8).map(|s| SecretKey::from_bytes([s; 32])).collect(),
         }
+    }
+
+    /// The French vocabulary the texts are drawn from (for picking search words).
+    pub fn french(&self) -> &[String] {
+        &self.fr
     }
 
     /// Practice number `i`, created at `created_ms`.
