@@ -16,6 +16,11 @@ use clap::{Parser, Subcommand};
 
 use crate::i18n::Messages;
 
+/// mimalloc instead of the system allocator: decoding entries allocates many small strings and
+/// maps, and under glibc's malloc that was a sixth of an import's CPU (see docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// AudaCities commons: publish and share signed civic entries between cities.
 /// — Communs AudaCities : publier et partager des fiches civiques signées entre villes.
 #[derive(Parser)]

@@ -16,6 +16,10 @@ use audacities_node::trust::Policy;
 
 mod common;
 
+/// The allocator of the `audacities` binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use common::Generator;
 
 fn main() {

@@ -11,6 +11,10 @@
 
 mod common;
 
+/// The allocator of the `audacities` binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::collections::{HashSet, VecDeque};
 use std::time::{Duration, Instant};
 

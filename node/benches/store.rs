@@ -19,6 +19,10 @@ use audacities_protocol::model::Kind;
 use audacities_protocol::{Draft, Entry, Id, SecretKey};
 use serde_json::{Value, json};
 
+/// The allocator of the `audacities` binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const BATCH: usize = 10_000;
 
 // ---------------------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::config::TrustMode;
-use crate::store::{Inserted, Store, StoreError};
+use crate::store::{Inserted, Row, Store, StoreError};
 use crate::time::now_ms;
 use crate::trust::{Policy, Snapshot};
 
@@ -187,13 +187,9 @@ type Items = Vec<Result<Vec<u8>, EntryError>>;
 type Checked = Vec<Screened>;
 
 /// One item after checking.
-#[expect(
-    clippy::large_enum_variant,
-    reason = "most items are entries: boxing them would add an allocation per entry to save space only on refusals"
-)]
 enum Screened {
-    /// Verified, and a city the policy allows: to store.
-    Entry(Entry),
+    /// Verified, and a city the policy allows: to store (its row derived on the worker).
+    Entry(Row),
     /// Refused (rejected or untrusted): nothing to store.
     Refused(Verdict),
 }
@@ -232,7 +228,7 @@ fn screen(bytes: &[u8], now: u64, policy: &Snapshot) -> Screened {
             city,
         });
     }
-    Screened::Entry(entry)
+    Screened::Entry(Row::new(entry))
 }
 
 /// What an entry's header claims, read without verifying anything.
@@ -311,14 +307,14 @@ fn write_in_order(
     let mut verdicts: Vec<Option<Verdict>> = Vec::new();
     let mut pending: BTreeMap<usize, Checked> = BTreeMap::new();
     let mut next_chunk = 0;
-    let mut batch: Vec<(usize, Entry)> = Vec::with_capacity(BATCH);
+    let mut batch: Vec<(usize, Row)> = Vec::with_capacity(BATCH);
 
-    let flush = |batch: &mut Vec<(usize, Entry)>, verdicts: &mut Vec<Option<Verdict>>| {
+    let flush = |batch: &mut Vec<(usize, Row)>, verdicts: &mut Vec<Option<Verdict>>| {
         if batch.is_empty() {
             return Ok(());
         }
-        let (positions, entries): (Vec<usize>, Vec<Entry>) = batch.drain(..).unzip();
-        let inserted = store.insert(entries, now_ms())?;
+        let (positions, rows): (Vec<usize>, Vec<Row>) = batch.drain(..).unzip();
+        let inserted = store.insert_rows(rows, now_ms())?;
         for (position, outcome) in positions.into_iter().zip(inserted) {
             verdicts[position] = Some(match outcome {
                 Inserted::New(id) => Verdict::Accepted(id),
@@ -341,9 +337,9 @@ fn write_in_order(
             for result in checked {
                 let position = verdicts.len();
                 match result {
-                    Screened::Entry(entry) => {
+                    Screened::Entry(row) => {
                         verdicts.push(None);
-                        batch.push((position, entry));
+                        batch.push((position, row));
                     }
                     Screened::Refused(refused) => verdicts.push(Some(refused)),
                 }

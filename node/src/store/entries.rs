@@ -12,8 +12,10 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, param
 use super::error::StoreError;
 use super::{Filter, Inserted, Stored, Summary};
 
-/// An entry's row and derived rows, computed on the caller's thread.
-pub(crate) struct Row {
+/// An entry ready to be written: its columns, filter rows and search texts, derived from the
+/// verified entry off the store thread (see [`Store::insert_rows`](super::Store::insert_rows)),
+/// so that the store thread spends its time on SQLite only.
+pub struct Row {
     id: Id,
     id_text: String,
     kind: &'static str,
@@ -29,7 +31,8 @@ pub(crate) struct Row {
 }
 
 impl Row {
-    pub(crate) fn new(entry: Entry) -> Self {
+    /// Derives the row of a verified entry.
+    pub fn new(entry: Entry) -> Self {
         let draft = entry.draft();
         let head = entry.head();
         let row = Row {
@@ -54,6 +57,13 @@ impl Row {
             raw: entry.into_bytes(),
             ..row
         }
+    }
+}
+
+impl Row {
+    /// The entry's id.
+    pub fn id(&self) -> Id {
+        self.id
     }
 }
 

@@ -48,6 +48,7 @@ use audacities_protocol::model::{Kind, LStr};
 use audacities_protocol::{Entry, Id, PublicKey};
 use serde::Serialize;
 
+pub use entries::Row;
 pub use error::StoreError;
 pub use handle::{Store, THREAD_NAME};
 pub use peers::MAX_PEERS;
@@ -205,7 +206,20 @@ impl Store {
         }
         // Derived columns and texts are computed here, on the caller's thread, so the store
         // thread spends its time on SQLite only.
-        let rows: Vec<entries::Row> = entries.into_iter().map(entries::Row::new).collect();
+        let rows: Vec<Row> = entries.into_iter().map(Row::new).collect();
+        self.insert_rows(rows, received_ms)
+    }
+
+    /// [`insert`](Self::insert) for rows derived beforehand: bulk ingest derives them on its
+    /// verification threads, so the thread that hands batches to the store does not.
+    pub fn insert_rows(
+        &self,
+        rows: Vec<Row>,
+        received_ms: u64,
+    ) -> Result<Vec<Inserted>, StoreError> {
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
         self.call(move |conn| entries::insert(conn, &rows, received_ms))
     }
 
