@@ -16,5 +16,6 @@ pub mod sync;
 pub mod time;
 pub mod token;
 pub mod trust;
+pub mod ui;
 
 pub use home::{Home, HomeError};

@@ -146,6 +146,8 @@ pub struct Shared {
     pub home: PathBuf,
     pub api: SocketAddr,
     pub token: Arc<str>,
+    /// The city key, for drafts published through the API and the web form.
+    pub signer: audacities_protocol::SecretKey,
     sessions: Arc<Mutex<HashSet<PeerId>>>,
 }
 
@@ -387,6 +389,7 @@ impl Node {
             home: home.dir().to_path_buf(),
             api: api_addr,
             token: token.into(),
+            signer: home.signing_key().clone(),
             sessions: Arc::default(),
         };
         if config.has_placeholder_city() {

@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 
 use crate::model::check::{Checker, problem};
 use crate::model::deser::{Session, describe, unknown_word};
-use crate::model::{COMMON_FIELDS, Common, Content, Kind, LStr};
+use crate::model::{COMMON_FIELDS, Common, Content, Kind, LStr, Ref};
 
 /// The language a message is shown in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -179,6 +179,48 @@ impl Draft {
     /// The languages this draft has a title in.
     pub fn languages(&self) -> Vec<&str> {
         self.title().keys().map(String::as_str).collect()
+    }
+
+    /// Every reference this draft makes to another entry, in the draft's order: `links` (with
+    /// their `rel`), then the kind's own `Ref` fields, each with the field's name as its
+    /// relation (`subject`, `object`, `illustrations`, `actors.organizer`, `parent`,
+    /// `evidence`, `early_signals.evidence`). The targets may not be stored anywhere yet.
+    pub fn refs(&self) -> Vec<(String, &Ref)> {
+        let mut out: Vec<(String, &Ref)> = self
+            .common
+            .links
+            .iter()
+            .map(|link| (link.rel.as_str().to_owned(), &link.target))
+            .collect();
+        match &self.content {
+            Content::CaseStudy(c) => {
+                out.extend(c.illustrations.iter().map(|r| ("illustrations".to_owned(), r)));
+                out.extend(
+                    c.actors
+                        .iter()
+                        .map(|a| (format!("actors.{}", a.role.as_str()), &a.actor)),
+                );
+            }
+            Content::Actor(a) => out.extend(a.parent.iter().map(|r| ("parent".to_owned(), r))),
+            Content::ActorRelation(r) => {
+                out.push(("subject".to_owned(), &r.subject));
+                out.push(("object".to_owned(), &r.object));
+            }
+            Content::Recommendation(r) => {
+                out.extend(r.evidence.iter().map(|e| ("evidence".to_owned(), e)));
+            }
+            Content::Scenario(s) => out.extend(
+                s.early_signals
+                    .iter()
+                    .filter_map(|signal| signal.evidence.as_ref())
+                    .map(|e| ("early_signals.evidence".to_owned(), e)),
+            ),
+            Content::GovernancePractice(_)
+            | Content::Skill(_)
+            | Content::Method(_)
+            | Content::Indicator(_) => {}
+        }
+        out
     }
 
     /// Texts for the full-text index.

@@ -7,6 +7,10 @@
 //! so that a web page cannot reach the API through DNS rebinding. Errors are JSON with a
 //! stable `code` and a message.
 
+pub mod entries;
+pub mod feed;
+pub mod openapi;
+
 use std::net::SocketAddr;
 
 use audacities_protocol::PublicKey;
@@ -17,12 +21,13 @@ use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get};
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
-use crate::ingest::Verdict;
+use crate::ingest::{Report, Verdict};
 use crate::node::Shared;
+use crate::store::StoreError;
 use crate::time::now_ms;
 
 /// Largest request body: a chunk of a bundle being imported.
@@ -47,36 +52,89 @@ pub fn router(shared: Shared) -> Router {
     Router::new()
         .route("/api/v1/status", get(status))
         .route("/api/v1/peers", get(peers))
-        .route("/api/v1/entries", post(post_entries))
+        .route("/api/v1/entries", get(entries::list).post(entries::post))
+        .route("/api/v1/entries/{id}", get(entries::one))
+        .route("/api/v1/entries/{id}/raw", get(entries::raw))
         .route("/api/v1/trust", get(trust_list).post(trust_add))
         .route("/api/v1/trust/{city}", delete(trust_remove))
+        .route("/api/v1/openapi.json", get(openapi::document))
+        .route("/feed.atom", get(feed::atom))
+        .merge(crate::ui::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(shared.clone(), check_host))
         .with_state(shared)
 }
 
-/// An error answer: a stable code and a message.
+/// An error answer: a stable code and a message, and for some codes more fields (the
+/// problems of an invalid draft…).
 #[derive(Debug, Serialize)]
 pub struct ApiError {
     #[serde(skip)]
-    status: StatusCode,
+    pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {
             status,
             code,
             message: message.into(),
+            details: None,
         }
     }
 
-    fn internal(e: impl std::fmt::Display) -> Self {
+    pub fn internal(e: impl std::fmt::Display) -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", e.to_string())
     }
+
+    /// Adds the members of `details` (a JSON object) to the answer.
+    pub fn with_details(mut self, details: serde_json::Value) -> Self {
+        if let serde_json::Value::Object(map) = details {
+            self.details = Some(map);
+        }
+        self
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { prefix } => Self::new(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                format!("no entry {prefix} on this node"),
+            ),
+            StoreError::Ambiguous { prefix, candidates } => Self::new(
+                StatusCode::CONFLICT,
+                "ambiguous",
+                format!(
+                    "{prefix} starts {} ids: give more characters",
+                    candidates.len()
+                ),
+            )
+            .with_details(serde_json::json!({
+                "candidates": candidates.iter().map(ToString::to_string).collect::<Vec<_>>()
+            })),
+            other => Self::internal(other),
+        }
+    }
+}
+
+/// Runs store work off the async executor.
+pub async fn blocking<R, E>(f: impl FnOnce() -> Result<R, E> + Send + 'static) -> Result<R, ApiError>
+where
+    R: Send + 'static,
+    E: Into<ApiError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(Into::into)
 }
 
 impl IntoResponse for ApiError {
@@ -118,7 +176,7 @@ fn host_allowed(host: &str, api: SocketAddr) -> bool {
     name == "localhost" || name == "127.0.0.1" || name == "::1" || name == api.ip().to_string()
 }
 
-fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), ApiError> {
+pub fn authorize(shared: &Shared, headers: &HeaderMap) -> Result<(), ApiError> {
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|h| h.to_str().ok())
@@ -143,15 +201,21 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-async fn not_found() -> ApiError {
+pub async fn not_found() -> ApiError {
     ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
 }
 
+/// `GET /api/v1/status`
+#[utoipa::path(get, path = "/api/v1/status",
+    responses((status = 200, description = "The node at a glance: the same object as `audacities status --json`")))]
 async fn status(State(shared): State<Shared>) -> Result<Response, ApiError> {
     let status = shared.status().await.map_err(ApiError::internal)?;
     Ok(Json(status).into_response())
 }
 
+/// `GET /api/v1/peers`
+#[utoipa::path(get, path = "/api/v1/peers",
+    responses((status = 200, description = "Connected and known peers: the same objects as `audacities peers --json`")))]
 async fn peers(State(shared): State<Shared>) -> Result<Response, ApiError> {
     let status = shared.status().await.map_err(ApiError::internal)?;
     Ok(Json(status.peers).into_response())
@@ -180,12 +244,7 @@ pub struct IngestJson {
 }
 
 /// Signed entries in wire form, one per line (NDJSON); each goes through the ingest function.
-async fn post_entries(
-    State(shared): State<Shared>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, ApiError> {
-    authorize(&shared, &headers)?;
+async fn post_lines(shared: &Shared, body: &Bytes) -> Result<Response, ApiError> {
     let lines: Vec<Vec<u8>> = body
         .split(|b| *b == b'\n')
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
@@ -196,6 +255,11 @@ async fn post_entries(
         .ingest_local(lines)
         .await
         .map_err(ApiError::internal)?;
+    Ok(Json(ingest_answer(&report)).into_response())
+}
+
+/// The JSON answer for an ingest report.
+pub fn ingest_answer(report: &Report) -> IngestJson {
     let verdicts = report
         .verdicts
         .iter()
@@ -226,14 +290,13 @@ async fn post_entries(
             },
         })
         .collect();
-    Ok(Json(IngestJson {
+    IngestJson {
         accepted: report.accepted(),
         duplicates: report.duplicates(),
         rejected: report.rejected(),
         untrusted: report.untrusted(),
         verdicts,
-    })
-    .into_response())
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -243,6 +306,9 @@ pub struct TrustJson {
     pub members: Vec<crate::store::Member>,
 }
 
+/// `GET /api/v1/trust`
+#[utoipa::path(get, path = "/api/v1/trust",
+    responses((status = 200, description = "The trust mode, this node's city and its trust list")))]
 async fn trust_list(State(shared): State<Shared>) -> Result<Response, ApiError> {
     let store = shared.store().clone();
     let members = tokio::task::spawn_blocking(move || store.trust_list())
@@ -279,6 +345,12 @@ fn parse_city(text: &str) -> Result<PublicKey, ApiError> {
     })
 }
 
+/// `POST /api/v1/trust`
+#[utoipa::path(post, path = "/api/v1/trust",
+    request_body(content = String, description = "`{\"city\": KEY, \"label\": TEXT?}`", content_type = "application/json"),
+    responses((status = 200, description = "`{changed}`"), (status = 400, description = "Not a city key (code `bad_key`)"),
+              (status = 401, description = "No or wrong bearer token")),
+    security(("bearer" = [])))]
 async fn trust_add(
     State(shared): State<Shared>,
     headers: HeaderMap,
@@ -302,6 +374,11 @@ async fn trust_add(
     Ok(Json(Changed { changed }).into_response())
 }
 
+/// `DELETE /api/v1/trust/{city}`
+#[utoipa::path(delete, path = "/api/v1/trust/{city}",
+    params(("city" = String, Path, description = "A city key")),
+    responses((status = 200, description = "`{changed}`"), (status = 401, description = "No or wrong bearer token")),
+    security(("bearer" = [])))]
 async fn trust_remove(
     State(shared): State<Shared>,
     headers: HeaderMap,

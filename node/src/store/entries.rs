@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use audacities_protocol::draft::Texts;
 use audacities_protocol::model::{Kind, LStr};
-use audacities_protocol::{Entry, Id, PublicKey};
+use audacities_protocol::{Draft, Entry, Id, PublicKey};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};
 
@@ -27,6 +27,10 @@ pub struct Row {
     themes: Vec<String>,
     titles: Vec<(String, String)>,
     texts: Texts,
+    /// `Draft::refs`: (relation, target id text).
+    refs: Vec<(String, String)>,
+    /// `attrs_of`: (field path, value).
+    attrs: Vec<(String, Value)>,
     raw: Vec<u8>,
 }
 
@@ -51,6 +55,8 @@ impl Row {
                 .map(|(lang, text)| (lang.clone(), text.clone()))
                 .collect(),
             texts: draft.texts(),
+            refs: refs_of(draft),
+            attrs: attrs_of(draft.value()),
             raw: Vec::new(),
         };
         Row {
@@ -58,6 +64,49 @@ impl Row {
             ..row
         }
     }
+}
+
+/// The references of a draft, as stored in `entry_refs`.
+fn refs_of(draft: &Draft) -> Vec<(String, String)> {
+    draft
+        .refs()
+        .into_iter()
+        .map(|(rel, target)| (rel, target.as_str().to_owned()))
+        .collect()
+}
+
+/// The objects whose scalar members are also kept as attributes (`place.country`…).
+const NESTED_ATTRS: [&str; 2] = ["place", "period"];
+
+/// The scalar fields of a draft's JSON object, as stored in `entry_attrs`: top-level strings,
+/// integers and booleans, and those of [`NESTED_ATTRS`] as `object.member`.
+pub(crate) fn attrs_of(value: &serde_json::Value) -> Vec<(String, Value)> {
+    fn scalar(v: &serde_json::Value) -> Option<Value> {
+        match v {
+            serde_json::Value::String(s) => Some(Value::Text(s.clone())),
+            serde_json::Value::Bool(b) => Some(Value::Integer(i64::from(*b))),
+            serde_json::Value::Number(n) => n.as_i64().map(Value::Integer),
+            _ => None,
+        }
+    }
+    let mut out = Vec::new();
+    let Some(object) = value.as_object() else {
+        return out;
+    };
+    for (name, member) in object {
+        if let Some(v) = scalar(member) {
+            out.push((name.clone(), v));
+        } else if NESTED_ATTRS.contains(&name.as_str())
+            && let Some(inner) = member.as_object()
+        {
+            for (sub, v) in inner {
+                if let Some(v) = scalar(v) {
+                    out.push((format!("{name}.{sub}"), v));
+                }
+            }
+        }
+    }
+    out
 }
 
 impl Row {
@@ -116,6 +165,17 @@ pub(crate) fn insert(
         let mut pending = tx
             .prepare_cached("INSERT INTO search_pending (rowid) VALUES (?1)")
             .map_err(StoreError::during(ctx))?;
+        let mut reference = tx
+            .prepare_cached(
+                "INSERT INTO entry_refs (entry_rowid, pos, rel, target) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .map_err(StoreError::during(ctx))?;
+        let mut attr = tx
+            .prepare_cached(
+                "INSERT INTO entry_attrs (entry_rowid, name, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT DO NOTHING",
+            )
+            .map_err(StoreError::during(ctx))?;
         for row in rows {
             let changed = entry
                 .execute(params![
@@ -152,12 +212,96 @@ pub(crate) fn insert(
             pending
                 .execute(params![rowid])
                 .map_err(StoreError::during(ctx))?;
+            for (pos, (rel, target)) in row.refs.iter().enumerate() {
+                reference
+                    .execute(params![rowid, pos as i64, rel, target])
+                    .map_err(StoreError::during(ctx))?;
+            }
+            for (name, value) in &row.attrs {
+                attr.execute(params![rowid, name, value])
+                    .map_err(StoreError::during(ctx))?;
+            }
             out.push(Inserted::New(row.id));
         }
     }
     tx.commit()
         .map_err(StoreError::during("committing inserted entries"))?;
     Ok(out)
+}
+
+/// The draft of an entry this store verified when it took it in, read from its stored line
+/// without checking the signature again (`verify` does that).
+pub fn stored_draft(raw: &[u8]) -> Result<Draft, StoreError> {
+    #[derive(serde::Deserialize)]
+    struct Line {
+        body: serde_json::Value,
+    }
+    let invalid = |message: String| StoreError::Invalid {
+        what: "entries.raw",
+        message,
+    };
+    let line: Line = serde_json::from_slice(raw).map_err(|e| invalid(e.to_string()))?;
+    Draft::from_value(line.body).map_err(|e| invalid(e.to_string()))
+}
+
+/// Fills `entry_refs` and `entry_attrs` from the stored entries of a file migrated from a
+/// version without them. Entries are read in pages, one transaction for all.
+pub(crate) fn backfill(conn: &mut Connection) -> Result<(), StoreError> {
+    let ctx = "filling entry references from stored entries";
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(StoreError::during(ctx))?;
+    let mut filled = 0u64;
+    {
+        let mut read = tx
+            .prepare("SELECT rowid, raw FROM entries WHERE rowid > ?1 ORDER BY rowid LIMIT 1000")
+            .map_err(StoreError::during(ctx))?;
+        let mut reference = tx
+            .prepare(
+                "INSERT OR IGNORE INTO entry_refs (entry_rowid, pos, rel, target)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )
+            .map_err(StoreError::during(ctx))?;
+        let mut attr = tx
+            .prepare(
+                "INSERT OR IGNORE INTO entry_attrs (entry_rowid, name, value) VALUES (?1, ?2, ?3)",
+            )
+            .map_err(StoreError::during(ctx))?;
+        let mut after = 0i64;
+        loop {
+            let page = read
+                .query_map([after], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
+                .map_err(StoreError::during(ctx))?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(StoreError::during(ctx))?;
+            let Some(&(last, _)) = page.last() else { break };
+            after = last;
+            for (rowid, raw) in page {
+                let draft = match stored_draft(&raw) {
+                    Ok(draft) => draft,
+                    Err(e) => {
+                        tracing::warn!("entry at row {rowid} left without references: {e}");
+                        continue;
+                    }
+                };
+                for (pos, (rel, target)) in refs_of(&draft).iter().enumerate() {
+                    reference
+                        .execute(params![rowid, pos as i64, rel, target])
+                        .map_err(StoreError::during(ctx))?;
+                }
+                for (name, value) in attrs_of(draft.value()) {
+                    attr.execute(params![rowid, name, value])
+                        .map_err(StoreError::during(ctx))?;
+                }
+                filled += 1;
+            }
+        }
+    }
+    tx.commit().map_err(StoreError::during(ctx))?;
+    if filled > 0 {
+        tracing::info!("filled the references and fields of {filled} stored entries");
+    }
+    Ok(())
 }
 
 pub(crate) fn get(conn: &mut Connection, id: Id) -> Result<Option<Stored>, StoreError> {
@@ -248,6 +392,19 @@ pub(crate) fn filter_sql(filter: &Filter, rowid: &str) -> (String, Vec<Value>) {
             " AND EXISTS (SELECT 1 FROM entry_themes t WHERE t.entry_rowid = {rowid} AND t.theme = ?)"
         ));
         values.push(Value::Text(theme.clone()));
+    }
+    if let Some(since) = filter.since_ms {
+        sql.push_str(" AND e.created_ms >= ?");
+        values.push(Value::Integer(to_i64(since)));
+    }
+    if let Some(year) = filter.year {
+        // [Jan 1 of year, Jan 1 of year + 1) in milliseconds, so the created_ms index serves it.
+        sql.push_str(
+            " AND e.created_ms >= CAST(strftime('%s', printf('%04d-01-01', ?)) AS INTEGER) * 1000
+              AND e.created_ms < CAST(strftime('%s', printf('%04d-01-01', ?)) AS INTEGER) * 1000",
+        );
+        values.push(Value::Integer(i64::from(year)));
+        values.push(Value::Integer(i64::from(year) + 1));
     }
     if let Some(lang) = &filter.lang {
         sql.push_str(&format!(

@@ -31,6 +31,7 @@
 //! Local tools read the file directly through the documented `v_*` views (`views.sql`,
 //! `docs/local-tools.md`); tables are internal.
 
+pub mod browse;
 mod entries;
 mod error;
 mod handle;
@@ -48,7 +49,7 @@ use audacities_protocol::model::{Kind, LStr};
 use audacities_protocol::{Entry, Id, PublicKey};
 use serde::Serialize;
 
-pub use entries::Row;
+pub use entries::{Row, stored_draft};
 pub use error::StoreError;
 pub use handle::{Store, THREAD_NAME};
 pub use peers::MAX_PEERS;
@@ -101,6 +102,12 @@ pub struct Filter {
     /// Entries whose title has a text in this language.
     pub lang: Option<String>,
     pub city: Option<PublicKey>,
+    /// Entries created at or after this time (milliseconds since the Unix epoch).
+    pub since_ms: Option<u64>,
+    /// Entries created in this year (UTC).
+    pub year: Option<i32>,
+    /// Listings only: the page after this cursor ([`browse::Page::next`]).
+    pub after: Option<browse::Cursor>,
     pub limit: usize,
     pub offset: usize,
 }
@@ -112,6 +119,9 @@ impl Default for Filter {
             theme: None,
             lang: None,
             city: None,
+            since_ms: None,
+            year: None,
+            after: None,
             limit: 50,
             offset: 0,
         }
@@ -150,6 +160,10 @@ pub struct Hit {
     pub summary: Summary,
     /// A short extract around the matches, matches between `[` and `]`, cuts marked `…`.
     pub snippet: String,
+    /// The same extract with matches between [`search::MARK_START`] and
+    /// [`search::MARK_END`], for pages that highlight them.
+    #[serde(skip)]
+    pub marked: String,
     /// FTS5's bm25 score with column weights (title 10, summary 4, other texts 2, body 1).
     /// As in SQLite, lower (more negative) is more relevant; hits come best first.
     pub rank: f64,
@@ -221,6 +235,72 @@ impl Store {
             return Ok(Vec::new());
         }
         self.call(move |conn| entries::insert(conn, &rows, received_ms))
+    }
+
+    /// A page of entries matching `filter`, newest first, with the cursor of the next page.
+    pub fn page(&self, filter: &Filter) -> Result<browse::Page, StoreError> {
+        let filter = filter.clone();
+        self.call(move |conn| browse::page(conn, &filter))
+    }
+
+    /// Facet counts over the entries `filter` selects and, with `query`, that match it (free
+    /// text, as for [`search`](Self::search)).
+    pub fn facets(&self, filter: &Filter, query: Option<&str>) -> Result<browse::Facets, StoreError> {
+        let filter = filter.clone();
+        let expr = match query {
+            Some(q) => match search::fts_query(q) {
+                Some(expr) => Some(expr),
+                None => return Ok(browse::Facets::default()),
+            },
+            None => None,
+        };
+        let read_only = self.is_read_only();
+        self.call(move |conn| {
+            if expr.is_some() && !read_only && let Err(e) = index::catch_up(conn) {
+                tracing::warn!("counting without the newest entries: {e}");
+            }
+            browse::facets(conn, &filter, expr.as_deref())
+        })
+    }
+
+    /// What an entry refers to (in its draft's order) and the newest `limit` entries that refer
+    /// to it.
+    pub fn references(
+        &self,
+        id: Id,
+        limit: usize,
+    ) -> Result<(Vec<browse::Reference>, Vec<browse::Reference>), StoreError> {
+        self.call(move |conn| browse::references(conn, id, limit))
+    }
+
+    /// The stored versions of document `doc` (the entry itself and those revising it), oldest
+    /// first.
+    pub fn versions(&self, doc: Id) -> Result<Vec<Summary>, StoreError> {
+        self.call(move |conn| browse::versions(conn, doc))
+    }
+
+    /// The actor map's actors and relations among the entries `filter` selects.
+    pub fn actor_map(&self, filter: &Filter) -> Result<browse::ActorMap, StoreError> {
+        let filter = filter.clone();
+        self.call(move |conn| browse::actor_map(conn, &filter))
+    }
+
+    /// The scenario gallery, extreme first.
+    pub fn scenarios(
+        &self,
+        filter: &Filter,
+        limit: usize,
+    ) -> Result<Vec<browse::ScenarioCard>, StoreError> {
+        let filter = filter.clone();
+        self.call(move |conn| browse::scenarios(conn, &filter, limit))
+    }
+
+    /// Summaries of the stored entries among `ids`.
+    pub fn summaries(
+        &self,
+        ids: Vec<Id>,
+    ) -> Result<std::collections::HashMap<Id, Summary>, StoreError> {
+        self.call(move |conn| browse::summaries(conn, &ids))
     }
 
     /// The stored entry with this id.

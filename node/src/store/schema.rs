@@ -144,13 +144,43 @@ CREATE TABLE peer_syncs (
 CREATE INDEX peer_syncs_last ON peer_syncs (last_sync_ms);
 "#;
 
+/// Version 5: what the web UI and the API browse by — references between entries (links in
+/// and out, the actor map's edges) and each entry's scalar fields (valence, horizon…).
+const SCHEMA_V5: &str = r#"
+-- The references each entry makes to other entries (`Draft::refs`), in the draft's order:
+-- links out by entry, links in through the index on `target`. A target may not be stored.
+CREATE TABLE entry_refs (
+    entry_rowid INTEGER NOT NULL REFERENCES entries (rowid) ON DELETE CASCADE,
+    pos         INTEGER NOT NULL,
+    rel         TEXT    NOT NULL,
+    target      TEXT    NOT NULL,
+    PRIMARY KEY (entry_rowid, pos)
+) WITHOUT ROWID;
+CREATE INDEX entry_refs_target ON entry_refs (target, entry_rowid);
+
+-- The draft's scalar fields (strings, integers, booleans) at the top level and one level into
+-- objects (`valence`, `horizon_year`, `place.country`, `period.start`…), for filters, facets
+-- and listings that must not decode every entry.
+CREATE TABLE entry_attrs (
+    entry_rowid INTEGER NOT NULL REFERENCES entries (rowid) ON DELETE CASCADE,
+    name        TEXT    NOT NULL,
+    value       ANY     NOT NULL,
+    PRIMARY KEY (entry_rowid, name)
+) WITHOUT ROWID;
+"#;
+
 /// Every migration, in order. The database's `user_version` counts those applied.
 pub const MIGRATIONS: &[M<'static>] = &[
     M::up(SCHEMA_V1).comment("entries, filter tables, full-text index"),
     M::up(VIEWS_V2).comment("read-only views for local tools"),
     M::up(SCHEMA_V3).comment("(created_ms, id) index, trusted cities, peer syncs"),
     M::up(VIEWS).comment("views: v_trusted_cities"),
+    M::up(SCHEMA_V5).comment("entry references and scalar fields"),
 ];
+
+/// The first schema version with `entry_refs` and `entry_attrs`: a file migrated from before
+/// it has them filled from its stored entries once (see `entries::backfill`).
+pub const REFS_VERSION: usize = 5;
 
 /// The migrations as rusqlite_migration wants them.
 pub fn migrations() -> Migrations<'static> {
@@ -173,8 +203,19 @@ pub(crate) fn open_read_write(path: &Path) -> Result<Connection, StoreError> {
         source,
     })?;
     configure(&conn)?;
+    let before = user_version(&conn)?;
     migrations().to_latest(&mut conn)?;
+    if (1..REFS_VERSION).contains(&before) {
+        super::entries::backfill(&mut conn)?;
+    }
     Ok(conn)
+}
+
+/// The schema version a file is at (SQLite's `user_version`; 0 for a new file).
+fn user_version(conn: &Connection) -> Result<usize, StoreError> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))
+        .map(|v| usize::try_from(v).unwrap_or(0))
+        .map_err(StoreError::during("reading the schema version"))
 }
 
 /// Opens an existing file read-only and checks its schema version.

@@ -30,6 +30,12 @@ pub const MIN_PREFIX_CHARS: usize = 3;
 /// to read, and a pasted paragraph must not cost seconds.
 pub const MAX_QUERY_WORDS: usize = 16;
 
+/// Where a match starts and ends in [`Hit::marked`](super::Hit::marked): private-use
+/// characters, which no text of an entry is expected to hold, so that a page can turn them
+/// into `<mark>` after escaping the text.
+pub const MARK_START: char = '\u{E000}';
+pub const MARK_END: char = '\u{E001}';
+
 /// Snippet length, in tokens.
 pub const SNIPPET_TOKENS: u32 = 16;
 
@@ -104,7 +110,7 @@ pub(crate) fn run(
     // `ORDER BY rank` and a separate snippet step were both slower than this form.
     let sql = format!(
         "SELECT entry_search.rowid,
-                snippet(entry_search, -1, '[', ']', '…', {SNIPPET_TOKENS}),
+                snippet(entry_search, -1, '\u{E000}', '\u{E001}', '…', {SNIPPET_TOKENS}),
                 bm25(entry_search, {WEIGHTS}) AS score
          FROM entry_search{join}
          WHERE entry_search MATCH ?{conditions}
@@ -131,9 +137,11 @@ pub(crate) fn run(
     found
         .into_iter()
         .map(|(rowid, snippet, rank)| {
+            let marked = tidy_snippet(snippet.as_deref().unwrap_or_default());
             Ok(Hit {
                 summary: summary(conn, rowid, &mut keys)?,
-                snippet: tidy_snippet(snippet.as_deref().unwrap_or_default()),
+                snippet: marked.replace(MARK_START, "[").replace(MARK_END, "]"),
+                marked,
                 rank,
             })
         })
