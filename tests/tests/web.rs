@@ -1,0 +1,619 @@
+//! The local API's reading endpoints, publishing a draft through it, its errors, and the web
+//! pages over HTTP (the browser test, `browser.rs`, drives the same pages in Chromium): every
+//! endpoint of issue 4, every error code, the security rules (token, Host, no CORS, body cap,
+//! the token cookie's attributes), and what the pages show compared with what was published.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use audacities_protocol::{Draft, Format};
+use audacities_tests::net::{Net, TestNode};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// An HTTP answer: status, headers (lowercase names), body.
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {:.300}", self.body))
+    }
+}
+
+/// One HTTP/1.1 request over a fresh connection (bounded to 10 s).
+async fn request(
+    node: &TestNode,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Answer {
+    let addr = node.node().api_addr();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let mut head = format!("{method} {path} HTTP/1.1\r\n");
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        head.push_str(&format!("Host: {addr}\r\n"));
+    }
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    ));
+    stream.write_all(head.as_bytes()).await.expect("write");
+    stream.write_all(body).await.expect("write body");
+    let mut answer = Vec::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut answer),
+    )
+    .await
+    .expect("an answer within 10 s")
+    .expect("read");
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let body = if headers
+        .iter()
+        .any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"))
+    {
+        dechunk(body)
+    } else {
+        body.to_owned()
+    };
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        body = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+async fn get(node: &TestNode, path: &str) -> Answer {
+    request(node, "GET", path, &[], b"").await
+}
+
+fn token(node: &TestNode) -> String {
+    audacities_node::token::read(node.node().shared().home.as_path()).expect("api-token")
+}
+
+/// The example drafts of the repository, as JSON values, by file name.
+fn examples() -> BTreeMap<String, serde_json::Value> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples");
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(&dir).expect("examples") {
+        let path = entry.expect("entry").path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        let ext = path.extension().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let format = Format::from_extension(&ext).expect("format");
+        let draft = Draft::parse(&text, format).expect("a valid example");
+        out.insert(name, draft.value().clone());
+    }
+    out
+}
+
+/// Publishes every example as a draft through the API; their ids by file name.
+async fn publish_examples(node: &TestNode) -> BTreeMap<String, String> {
+    let token = token(node);
+    let auth = format!("Bearer {token}");
+    let mut ids = BTreeMap::new();
+    for (name, draft) in examples() {
+        let body = serde_json::to_vec(&draft).unwrap();
+        let answer = request(
+            node,
+            "POST",
+            "/api/v1/entries",
+            &[
+                ("Authorization", &auth),
+                ("Content-Type", "application/json"),
+            ],
+            &body,
+        )
+        .await;
+        assert_eq!(answer.status, 200, "{name}: {}", answer.body);
+        let json = answer.json();
+        assert_eq!(json["verdict"], "accepted", "{name}: {}", answer.body);
+        ids.insert(name, json["id"].as_str().unwrap().to_owned());
+    }
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listing_search_filters_pages_and_formats_follow_what_was_published() {
+    let net = Net::new();
+    let node = TestNode::start(&net).await;
+    let ids = publish_examples(&node).await;
+    let all = examples();
+
+    // Everything, newest first, in pages of 5 joined by the cursor.
+    let mut seen = Vec::new();
+    let mut path = "/api/v1/entries?limit=5".to_owned();
+    for _ in 0..10 {
+        let page = get(&node, &path).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let json = page.json();
+        for item in json["items"].as_array().unwrap() {
+            seen.push(item["id"].as_str().unwrap().to_owned());
+        }
+        match json["next"].as_str() {
+            Some(next) => path = format!("/api/v1/entries?limit=5&cursor={next}"),
+            None => break,
+        }
+    }
+    let mut published: Vec<String> = ids.values().cloned().collect();
+    published.sort();
+    let mut listed = seen.clone();
+    listed.sort();
+    assert_eq!(listed, published, "the pages cover every entry once");
+
+    // Filters: kind, theme, lang, year, since; facets count what the filters select.
+    let scenarios = get(&node, "/api/v1/entries?kind=scenario&facets=1")
+        .await
+        .json();
+    let expected = all.values().filter(|d| d["kind"] == "scenario").count();
+    assert_eq!(scenarios["items"].as_array().unwrap().len(), expected);
+    assert_eq!(scenarios["facets"]["total"], expected);
+    let housing = get(&node, "/api/v1/entries?theme=housing").await.json();
+    let expected = all
+        .values()
+        .filter(|d| {
+            d["themes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t == "housing")
+        })
+        .count();
+    assert_eq!(housing["items"].as_array().unwrap().len(), expected);
+    let year = audacities_node::time::format_utc(audacities_node::time::now_ms())[..4].to_owned();
+    let this_year = get(&node, &format!("/api/v1/entries?year={year}&limit=100"))
+        .await
+        .json();
+    assert_eq!(this_year["items"].as_array().unwrap().len(), ids.len());
+    let future = get(&node, "/api/v1/entries?since=2999-01-01").await.json();
+    assert!(future["items"].as_array().unwrap().is_empty());
+
+    // Full-text search, ranked, with snippets, in French and English, accents ignored.
+    for (q, file) in [
+        ("seoul", "02-case_study-en.md"),
+        ("deliberations", "06-governance_practice-en.md"),
+    ] {
+        let found = get(&node, &format!("/api/v1/entries?q={q}")).await.json();
+        let items = found["items"].as_array().unwrap();
+        assert!(
+            items.iter().any(|i| i["id"] == ids[file]),
+            "{q} finds {file}: {found}"
+        );
+        assert!(items[0]["snippet"].as_str().unwrap().contains('['));
+    }
+
+    // NDJSON and CSV carry the same entries.
+    let nd = get(&node, "/api/v1/entries?format=ndjson&limit=100").await;
+    assert_eq!(nd.header("content-type"), Some("application/x-ndjson"));
+    assert_eq!(nd.body.lines().count(), ids.len());
+    let csv = get(&node, "/api/v1/entries?format=csv&limit=100&text_lang=fr").await;
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    let mut reader = csv::Reader::from_reader(csv.body.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), ids.len());
+    let seoul = rows
+        .iter()
+        .find(|r| &r[0] == ids["02-case_study-en.md"].as_str())
+        .unwrap();
+    let draft = &all["02-case_study-en.md"];
+    assert_eq!(
+        &seoul[6],
+        draft["title"]["fr"].as_str().unwrap(),
+        "title in French"
+    );
+    assert_eq!(&seoul[1], "case_study");
+
+    // Bad parameters are named.
+    for (path, code) in [
+        ("/api/v1/entries?kind=poem", "bad_parameter"),
+        ("/api/v1/entries?limit=0", "bad_parameter"),
+        ("/api/v1/entries?limit=5000", "bad_parameter"),
+        ("/api/v1/entries?since=yesterday", "bad_parameter"),
+        ("/api/v1/entries?city=nope", "bad_parameter"),
+        ("/api/v1/entries?format=xml", "bad_parameter"),
+        ("/api/v1/entries?cursor=zzz", "bad_cursor"),
+        ("/api/v1/entries?q=x&cursor=12.3", "bad_cursor"),
+    ] {
+        let answer = get(&node, path).await;
+        assert_eq!(answer.status, 400, "{path}: {}", answer.body);
+        assert_eq!(answer.json()["code"], code, "{path}");
+    }
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_entry_its_raw_bytes_links_and_errors() {
+    let net = Net::new();
+    let node = TestNode::start(&net).await;
+    let ids = publish_examples(&node).await;
+    let all = examples();
+
+    let id = &ids["05-governance_practice-fr.toml"];
+    let detail = get(&node, &format!("/api/v1/entries/{}", &id[..10])).await;
+    assert_eq!(detail.status, 200, "{}", detail.body);
+    let json = detail.json();
+    assert_eq!(json["id"], id.as_str());
+    assert_eq!(json["verified"], true);
+    assert_eq!(
+        json["draft"], all["05-governance_practice-fr.toml"],
+        "the draft as published"
+    );
+    assert_eq!(json["city"], json["signer"]);
+    assert_eq!(json["versions"].as_array().unwrap().len(), 1);
+
+    // Raw: the exact signed line, which verifies and has this id.
+    let raw = get(&node, &format!("/api/v1/entries/{id}/raw")).await;
+    assert_eq!(raw.status, 200);
+    let entry = audacities_protocol::Entry::decode(raw.body.as_bytes()).expect("verifies");
+    assert_eq!(entry.id().to_string(), *id);
+
+    // Links: the relation refers to its subject and object (placeholders: not stored).
+    let relation = get(
+        &node,
+        &format!("/api/v1/entries/{}", ids["09-actor_relation-fr.toml"]),
+    )
+    .await
+    .json();
+    let draft = &all["09-actor_relation-fr.toml"];
+    let out: Vec<&str> = relation["links_out"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["id"].as_str().unwrap())
+        .collect();
+    assert!(out.contains(&draft["subject"].as_str().unwrap()));
+    assert!(out.contains(&draft["object"].as_str().unwrap()));
+
+    for (path, status, code) in [
+        ("/api/v1/entries/0000000000", 404, "not_found"),
+        ("/api/v1/entries/abc", 400, "bad_id"),
+        ("/api/v1/entries/NOTHEX!!", 400, "bad_id"),
+        ("/api/v1/entries/0000000000/raw", 404, "not_found"),
+    ] {
+        let answer = get(&node, path).await;
+        assert_eq!(answer.status, status, "{path}: {}", answer.body);
+        assert_eq!(answer.json()["code"], code, "{path}");
+    }
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn drafts_are_checked_signed_and_refused_with_field_paths() {
+    let net = Net::new();
+    let node = TestNode::start(&net).await;
+    let token = token(&node);
+    let auth = format!("Bearer {token}");
+    let mut draft = examples()["05-governance_practice-fr.toml"].clone();
+    draft["place"]["country"] = serde_json::json!("France");
+    let body = serde_json::to_vec(&draft).unwrap();
+
+    let no_token = request(&node, "POST", "/api/v1/entries", &[], &body).await;
+    assert_eq!(no_token.status, 401);
+    assert_eq!(no_token.json()["code"], "token_required");
+
+    let invalid = request(
+        &node,
+        "POST",
+        "/api/v1/entries",
+        &[("Authorization", &auth), ("Accept-Language", "fr-FR")],
+        &body,
+    )
+    .await;
+    assert_eq!(invalid.status, 422, "{}", invalid.body);
+    let json = invalid.json();
+    assert_eq!(json["code"], "invalid_draft");
+    let problems = json["problems"].as_array().unwrap();
+    assert!(
+        problems.iter().any(|p| p["path"] == "place.country"),
+        "{json}"
+    );
+    assert_eq!(node.count().await, 0, "nothing stored");
+
+    // The same draft, fixed, is signed by the node's city key.
+    draft["place"]["country"] = serde_json::json!("FR");
+    let body = serde_json::to_vec(&draft).unwrap();
+    let ok = request(
+        &node,
+        "POST",
+        "/api/v1/entries",
+        &[("Authorization", &auth)],
+        &body,
+    )
+    .await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    let id = ok.json()["id"].as_str().unwrap().to_owned();
+    let detail = get(&node, &format!("/api/v1/entries/{id}")).await.json();
+    assert_eq!(
+        detail["city"].as_str().unwrap(),
+        node.node().shared().ctx.hello.city.to_string()
+    );
+    assert_eq!(detail["draft"], draft);
+
+    // Over the body cap: 413 before anything is read into an entry.
+    let huge = vec![b'x'; audacities_node::api::MAX_BODY_BYTES + 1];
+    let answer = request(
+        &node,
+        "POST",
+        "/api/v1/entries",
+        &[("Authorization", &auth)],
+        &huge,
+    )
+    .await;
+    assert_eq!(answer.status, 413, "{:.200}", answer.body);
+    assert_eq!(node.count().await, 1);
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn openapi_feed_cors_and_host_rules() {
+    let net = Net::new();
+    let node = TestNode::start(&net).await;
+    let ids = publish_examples(&node).await;
+
+    let doc = get(&node, "/api/v1/openapi.json").await.json();
+    for path in [
+        "/api/v1/status",
+        "/api/v1/peers",
+        "/api/v1/entries",
+        "/api/v1/entries/{id}",
+        "/api/v1/entries/{id}/raw",
+        "/api/v1/trust",
+        "/api/v1/trust/{city}",
+        "/feed.atom",
+    ] {
+        assert!(doc["paths"].get(path).is_some(), "openapi documents {path}");
+    }
+
+    let feed = get(&node, "/feed.atom?kind=scenario").await;
+    assert!(
+        feed.header("content-type")
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
+    let entries = feed.body.matches("<entry>").count();
+    assert_eq!(entries, 2, "{}", feed.body);
+    assert!(feed.body.contains(&ids["03-scenario-fr.md"]));
+    assert!(!feed.body.contains(&ids["05-governance_practice-fr.toml"]));
+
+    // No CORS header, even when a page from elsewhere asks.
+    for path in ["/api/v1/status", "/api/v1/entries", "/"] {
+        let answer = request(
+            &node,
+            "GET",
+            path,
+            &[("Origin", "https://evil.example")],
+            b"",
+        )
+        .await;
+        assert!(
+            answer.header("access-control-allow-origin").is_none(),
+            "{path}"
+        );
+    }
+    // Pages refuse a foreign Host as the API does.
+    let port = node.node().api_addr().port();
+    let evil = format!("evil.example:{port}");
+    for path in ["/", "/entries", "/publish"] {
+        let answer = request(&node, "GET", path, &[("Host", &evil)], b"").await;
+        assert_eq!(answer.status, 403, "{path}");
+    }
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_show_what_was_published_in_french_and_english() {
+    let net = Net::new();
+    let node = TestNode::start(&net).await;
+    let ids = publish_examples(&node).await;
+    let all = examples();
+
+    let home_fr = request(
+        &node,
+        "GET",
+        "/",
+        &[("Accept-Language", "fr-FR,fr;q=0.9")],
+        b"",
+    )
+    .await;
+    assert_eq!(home_fr.status, 200);
+    assert!(home_fr.body.contains("<html lang=\"fr\">"));
+    assert!(home_fr.body.contains("Connecté à aucun pair"));
+    assert!(
+        home_fr
+            .body
+            .contains(&format!("id=\"entry-count\">{}<", ids.len()))
+    );
+    let home_en = get(&node, "/").await;
+    assert!(home_en.body.contains("<html lang=\"en\">"));
+    assert!(home_en.body.contains("Not connected to any peer"));
+    // The switch sets a cookie, which then wins over Accept-Language.
+    let switched = get(&node, "/?ui=fr").await;
+    let cookie = switched.header("set-cookie").expect("the language cookie");
+    assert!(cookie.starts_with("audacities_lang=fr"), "{cookie}");
+    let kept = request(
+        &node,
+        "GET",
+        "/entries",
+        &[("Cookie", "audacities_lang=fr")],
+        b"",
+    )
+    .await;
+    assert!(kept.body.contains("<html lang=\"fr\">"));
+
+    // Search highlights the match; the entry page shows its text in the reader's language,
+    // the publishing city, the verified signature, the raw JSON and its JSON twin.
+    let search = get(&node, "/search?q=s%C3%A9oul").await;
+    assert!(search.body.contains("<mark>"), "{:.2000}", search.body);
+    assert!(search.body.contains(&ids["02-case_study-en.md"]));
+    let id = &ids["02-case_study-en.md"];
+    let draft = &all["02-case_study-en.md"];
+    let fr = request(
+        &node,
+        "GET",
+        &format!("/entries/{id}"),
+        &[("Accept-Language", "fr")],
+        b"",
+    )
+    .await;
+    assert_eq!(fr.status, 200);
+    let title_fr = draft["title"]["fr"].as_str().unwrap();
+    assert!(
+        fr.body.contains(&html_escape(title_fr)),
+        "French title shown"
+    );
+    assert!(fr.body.contains("Signature vérifiée"));
+    assert!(fr.body.contains(&format!("href=\"/api/v1/entries/{id}\"")));
+    let en = get(&node, &format!("/entries/{id}")).await;
+    assert!(
+        en.body
+            .contains(&html_escape(draft["title"]["en"].as_str().unwrap()))
+    );
+    assert!(en.body.contains("Signature verified"));
+
+    // Actor map, scenarios (extreme first), publish form, peers, trust: all render.
+    let actors = get(&node, "/actors").await;
+    assert!(actors.body.contains("id=\"actor-map\""));
+    assert_eq!(
+        actors.body.matches("class=\"relation\"").count(),
+        all.values()
+            .filter(|d| d["kind"] == "actor_relation")
+            .count()
+    );
+    let scenarios = get(&node, "/scenarios").await;
+    let extreme = scenarios.body.find(&ids["03-scenario-fr.md"]).unwrap();
+    let exploratory = scenarios.body.find(&ids["04-scenario-en.json"]).unwrap();
+    assert!(extreme < exploratory, "extreme scenarios first");
+    for path in [
+        "/publish?kind=governance_practice",
+        "/peers",
+        "/trust",
+        "/entries?kind=actor",
+    ] {
+        let page = get(&node, path).await;
+        assert_eq!(page.status, 200, "{path}");
+        assert!(
+            page.body.contains("id=\"json-twin\""),
+            "{path} links its JSON twin"
+        );
+    }
+    let missing = get(&node, "/entries/0000000000").await;
+    assert_eq!(missing.status, 404);
+    node.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_publish_form_needs_the_token_cookie_and_escapes_what_it_shows() {
+    let net = Net::new();
+    let node = TestNode::start(&net).await;
+    let token = token(&node);
+
+    let wrong = request(
+        &node,
+        "POST",
+        "/publish/token",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        b"token=nope",
+    )
+    .await;
+    assert!(wrong.header("set-cookie").is_none());
+    let saved = request(
+        &node,
+        "POST",
+        "/publish/token",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        format!("token={token}&back=/publish").as_bytes(),
+    )
+    .await;
+    assert_eq!(saved.status, 303);
+    let cookie = saved.header("set-cookie").expect("token cookie");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Strict"), "{cookie}");
+    let cookie_pair = cookie.split(';').next().unwrap().to_owned();
+
+    let form = "kind=method&lang=en&title.en=%3Cscript%3Ealert(1)%3C%2Fscript%3E+survey&licence=CC-BY-4.0\
+                &themes=health&method_type=survey&purpose.en=Understand&steps.en=Ask&action=publish";
+    let without = request(
+        &node,
+        "POST",
+        "/publish?kind=method",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        form.as_bytes(),
+    )
+    .await;
+    assert_eq!(
+        node.count().await,
+        0,
+        "no token, nothing published: {:.300}",
+        without.body
+    );
+    let published = request(
+        &node,
+        "POST",
+        "/publish?kind=method",
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", &cookie_pair),
+        ],
+        form.as_bytes(),
+    )
+    .await;
+    assert_eq!(published.status, 303, "{:.3000}", published.body);
+    let location = published.header("location").unwrap().to_owned();
+    assert!(location.starts_with("/entries/"));
+    assert_eq!(node.count().await, 1);
+    let page = get(&node, &location).await;
+    assert!(
+        page.body.contains("&#60;script&#62;alert(1)"),
+        "the title, escaped"
+    );
+    assert!(!page.body.contains("<script>alert(1)"));
+    node.stop().await;
+}
+
+fn html_escape(text: &str) -> String {
+    audacities_node::ui::html::escape(text)
+}
