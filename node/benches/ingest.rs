@@ -87,31 +87,7 @@ fn main() {
     if std::env::var("AUDACITIES_BENCH_KEEP").is_ok() {
         println!("kept: {}", dir.keep().display());
     }
-    // Words found in 5–15 % of entries (the domain words sit high in the vocabulary), and
-    // words found in under 1 %, as most searches of a real commons are.
-    let frequent: Vec<String> = [
-        "deliberations",
-        "seoul",
-        "communs mobilite",
-        "scooters regulation",
-        "habitants",
-        "NAPLES budget",
-        "energie",
-        "données",
-    ]
-    .iter()
-    .map(|q| q.to_string())
-    .collect();
-    let rare: Vec<String> = (0..8)
-        .map(|i| generator.french()[1500 + 97 * i].clone())
-        .chain((0..4).map(|i| {
-            format!(
-                "{} {}",
-                generator.french()[400 + i],
-                generator.french()[900 + 13 * i]
-            )
-        }))
-        .collect();
+    let (frequent, rare) = (generator.frequent_queries(), generator.rare_queries());
     for (label, queries) in [("frequent words", frequent), ("rare words", rare)] {
         let mut times = Vec::new();
         let mut found = 0;

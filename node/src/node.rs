@@ -148,6 +148,8 @@ pub struct Shared {
     pub token: Arc<str>,
     /// The city key, for drafts published through the API and the web form.
     pub signer: audacities_protocol::SecretKey,
+    /// Entries verified again since the node started (see `api::entries::Verified`).
+    pub verified: Arc<crate::api::entries::Verified>,
     sessions: Arc<Mutex<HashSet<PeerId>>>,
 }
 
@@ -390,6 +392,7 @@ impl Node {
             api: api_addr,
             token: token.into(),
             signer: home.signing_key().clone(),
+            verified: Arc::default(),
             sessions: Arc::default(),
         };
         if config.has_placeholder_city() {

@@ -49,9 +49,7 @@ pub fn parse_utc(text: &str) -> Option<u64> {
     let secs = match time {
         None => 0,
         Some(t) => {
-            let t = t
-                .strip_suffix('Z')
-                .or_else(|| t.strip_suffix("+00:00"))?;
+            let t = t.strip_suffix('Z').or_else(|| t.strip_suffix("+00:00"))?;
             let t = t.split_once('.').map_or(t, |(whole, _)| whole);
             let mut hms = t.splitn(3, ':');
             let h: i64 = hms.next()?.parse().ok()?;

@@ -194,7 +194,11 @@ impl Draft {
             .collect();
         match &self.content {
             Content::CaseStudy(c) => {
-                out.extend(c.illustrations.iter().map(|r| ("illustrations".to_owned(), r)));
+                out.extend(
+                    c.illustrations
+                        .iter()
+                        .map(|r| ("illustrations".to_owned(), r)),
+                );
                 out.extend(
                     c.actors
                         .iter()

@@ -11,6 +11,7 @@
 //! entries trust them first ([`TestHome::trusting`]) or make the node a hub that takes every
 //! city ([`TestHome::trust_open`]).
 
+pub mod browser;
 pub mod net;
 
 use std::io::Cursor;

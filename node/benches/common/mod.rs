@@ -163,6 +163,33 @@ impl Generator {
         &self.fr
     }
 
+    /// Searches for words found in 5–15 % of the entries (the domain words sit high in the
+    /// vocabulary).
+    pub fn frequent_queries(&self) -> Vec<String> {
+        [
+            "deliberations",
+            "seoul",
+            "communs mobilite",
+            "scooters regulation",
+            "habitants",
+            "NAPLES budget",
+            "energie",
+            "données",
+        ]
+        .iter()
+        .map(|q| q.to_string())
+        .collect()
+    }
+
+    /// Searches for words found in under 1 % of the entries, as most searches of a real
+    /// commons are.
+    pub fn rare_queries(&self) -> Vec<String> {
+        (0..8)
+            .map(|i| self.fr[1500 + 97 * i].clone())
+            .chain((0..4).map(|i| format!("{} {}", self.fr[400 + i], self.fr[900 + 13 * i])))
+            .collect()
+    }
+
     /// Practice number `i`, created at `created_ms`.
     pub fn entry(&self, i: u64, created_ms: u64) -> Entry {
         Entry::sign(

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use super::{ApiError, authorize, blocking, ingest_answer};
 use crate::node::Shared;
 use crate::store::browse::{Cursor, Facets, Reference};
-use crate::store::{Filter, Hit, Stored, StoreError, Summary};
+use crate::store::{Filter, Hit, StoreError, Stored, Summary};
 use crate::time::{format_utc, parse_utc};
 
 /// Entries per page unless `limit` says otherwise, and the most `limit` may ask.
@@ -87,15 +87,18 @@ impl ListQuery {
         filter.theme = empty(&self.theme).map(str::to_owned);
         filter.lang = empty(&self.lang).map(str::to_owned);
         if let Some(city) = empty(&self.city) {
-            filter.city = Some(PublicKey::from_str(city).map_err(|e| {
-                bad("bad_parameter", format!("city: {city:?} is not a key: {e}"))
-            })?);
+            filter.city =
+                Some(PublicKey::from_str(city).map_err(|e| {
+                    bad("bad_parameter", format!("city: {city:?} is not a key: {e}"))
+                })?);
         }
         if let Some(since) = empty(&self.since) {
             filter.since_ms = Some(parse_utc(since).ok_or_else(|| {
                 bad(
                     "bad_parameter",
-                    format!("since: {since:?} is not YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or milliseconds"),
+                    format!(
+                        "since: {since:?} is not YYYY-MM-DD, YYYY-MM-DDTHH:MM:SSZ or milliseconds"
+                    ),
                 )
             })?);
         }
@@ -128,10 +131,16 @@ impl ListQuery {
                 offset = cursor
                     .strip_prefix('o')
                     .and_then(|o| o.parse::<usize>().ok())
-                    .ok_or_else(|| bad("bad_cursor", format!("cursor: {cursor:?} is not a search cursor")))?;
+                    .ok_or_else(|| {
+                        bad(
+                            "bad_cursor",
+                            format!("cursor: {cursor:?} is not a search cursor"),
+                        )
+                    })?;
             } else {
                 filter.after = Some(
-                    Cursor::from_str(cursor).map_err(|e| bad("bad_cursor", format!("cursor: {e}")))?,
+                    Cursor::from_str(cursor)
+                        .map_err(|e| bad("bad_cursor", format!("cursor: {e}")))?,
                 );
             }
         }
@@ -144,7 +153,11 @@ impl ListQuery {
 }
 
 fn kind_names() -> String {
-    Kind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+    Kind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One item of a listing: the summary, and for a search its snippet and rank.
@@ -333,9 +346,7 @@ fn csv_rows(entries: &[Stored], lang: Option<&str>) -> Result<Vec<u8>, csv::Erro
             stored.signer.to_string().as_str(),
             format_utc(stored.created_ms).as_str(),
             text_in(draft.title(), lang, original),
-            draft
-                .summary()
-                .map_or("", |s| text_in(s, lang, original)),
+            draft.summary().map_or("", |s| text_in(s, lang, original)),
             draft.themes().join(";").as_str(),
             draft.tags().join(";").as_str(),
             place.map_or("", |p| p.name.as_str()),
@@ -348,7 +359,8 @@ fn csv_rows(entries: &[Stored], lang: Option<&str>) -> Result<Vec<u8>, csv::Erro
             common.licence.as_str(),
         ])?;
     }
-    out.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    out.into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))
 }
 
 /// Everything known about one entry.
@@ -381,8 +393,36 @@ pub struct Detail {
 /// Links in shown at most.
 pub const MAX_LINKS_IN: usize = 200;
 
-/// Finds an entry by full id or unique prefix (≥ 8 characters), as the CLI does.
-pub async fn detail(shared: &Shared, id_or_prefix: &str) -> Result<(Detail, Draft), ApiError> {
+/// Ids whose stored bytes this node has verified again since it started, so that a page
+/// viewed often does not check its signature on every view (an entry's bytes never change
+/// while stored). Bounded: emptied when full.
+#[derive(Debug, Default)]
+pub struct Verified(std::sync::Mutex<std::collections::HashSet<Id>>);
+
+/// Ids remembered by [`Verified`] at most.
+pub const VERIFIED_CACHE: usize = 100_000;
+
+impl Verified {
+    fn contains(&self, id: &Id) -> bool {
+        self.0.lock().is_ok_and(|set| set.contains(id))
+    }
+
+    fn insert(&self, id: Id) {
+        if let Ok(mut set) = self.0.lock() {
+            if set.len() >= VERIFIED_CACHE {
+                set.clear();
+            }
+            set.insert(id);
+        }
+    }
+}
+
+/// Finds an entry by full id or unique prefix (≥ 8 characters), as the CLI does; with the
+/// draft and the exact stored bytes.
+pub async fn detail(
+    shared: &Shared,
+    id_or_prefix: &str,
+) -> Result<(Detail, Draft, Vec<u8>), ApiError> {
     let prefix = Prefix::from_str(id_or_prefix).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -390,35 +430,34 @@ pub async fn detail(shared: &Shared, id_or_prefix: &str) -> Result<(Detail, Draf
             format!("{id_or_prefix:?}: {e}"),
         )
     })?;
-    let store = shared.store().clone();
-    let city_names = city_names(shared).await?;
-    let (stored, (links_out, links_in)) = blocking(move || {
-        let id = store.resolve(&prefix)?;
-        let stored = store.get(id)?.ok_or(StoreError::NotFound {
-            prefix: id.to_string(),
-        })?;
-        Ok::<_, StoreError>((stored, store.references(id, MAX_LINKS_IN)?))
-    })
-    .await?;
-    let checked = Entry::decode(&stored.bytes);
-    let (verified, verify_error) = match &checked {
-        Ok(entry) if entry.id() == stored.id => (true, None),
-        Ok(_) => (false, Some("the stored bytes hash to another id".to_owned())),
-        Err(e) => (false, Some(e.to_string())),
-    };
-    let draft = match checked {
-        Ok(entry) => entry.draft().clone(),
-        Err(_) => crate::store::stored_draft(&stored.bytes).map_err(ApiError::internal)?,
+    let found = shared.store().detail(&prefix, MAX_LINKS_IN).await?;
+    let stored = found.stored;
+    // Checked again from the stored bytes (once per entry while the node runs).
+    let (verified, verify_error, draft) = if shared.verified.contains(&stored.id) {
+        let draft = crate::store::stored_draft(&stored.bytes).map_err(ApiError::internal)?;
+        (true, None, draft)
+    } else {
+        match Entry::decode(&stored.bytes) {
+            Ok(entry) if entry.id() == stored.id => {
+                shared.verified.insert(stored.id);
+                (true, None, entry.draft().clone())
+            }
+            Ok(entry) => (
+                false,
+                Some("the stored bytes hash to another id".to_owned()),
+                entry.draft().clone(),
+            ),
+            Err(e) => (
+                false,
+                Some(e.to_string()),
+                crate::store::stored_draft(&stored.bytes).map_err(ApiError::internal)?,
+            ),
+        }
     };
     let revises = serde_json::from_slice::<serde_json::Value>(&stored.bytes)
         .ok()
         .and_then(|line| line.get("head")?.get("revises").cloned());
-    let doc = revises
-        .as_ref()
-        .and_then(|r| r.get("doc")?.as_str()?.parse::<Id>().ok())
-        .unwrap_or(stored.id);
-    let store = shared.store().clone();
-    let versions = blocking(move || store.versions(doc)).await?;
+    let names = names_of(shared, found.members);
     Ok((
         Detail {
             id: stored.id,
@@ -426,7 +465,7 @@ pub async fn detail(shared: &Shared, id_or_prefix: &str) -> Result<(Detail, Draf
             lang: stored.lang.clone(),
             signer: stored.signer,
             city: stored.city,
-            city_name: city_names.get(&stored.city).cloned(),
+            city_name: names.get(&stored.city).cloned(),
             created: format_utc(stored.created_ms),
             created_ms: stored.created_ms,
             received_ms: stored.received_ms,
@@ -434,26 +473,37 @@ pub async fn detail(shared: &Shared, id_or_prefix: &str) -> Result<(Detail, Draf
             verify_error,
             revises,
             draft: draft.value().clone(),
-            versions,
-            links_out,
-            links_in,
+            versions: found.versions,
+            links_out: found.links_out,
+            links_in: found.links_in,
         },
         draft,
+        stored.bytes,
     ))
+}
+
+/// City names from the trust list's labels, and this node's own.
+fn names_of(
+    shared: &Shared,
+    members: Vec<crate::store::Member>,
+) -> std::collections::HashMap<PublicKey, String> {
+    let mut names: std::collections::HashMap<PublicKey, String> = members
+        .into_iter()
+        .filter_map(|m| Some((m.city, m.label?)))
+        .collect();
+    names.insert(shared.ctx.hello.city, shared.config.city.name.clone());
+    names
 }
 
 /// The names this node knows for cities: its own, and the labels of its trust list.
 pub async fn city_names(
     shared: &Shared,
 ) -> Result<std::collections::HashMap<PublicKey, String>, ApiError> {
-    let store = shared.store().clone();
-    let members = blocking(move || store.trust_list()).await?;
-    let mut names: std::collections::HashMap<PublicKey, String> = members
-        .into_iter()
-        .filter_map(|m| Some((m.city, m.label?)))
-        .collect();
-    names.insert(shared.ctx.hello.city, shared.config.city.name.clone());
-    Ok(names)
+    let members = shared
+        .store()
+        .call_async(crate::store::members_list)
+        .await?;
+    Ok(names_of(shared, members))
 }
 
 /// `GET /api/v1/entries/{id}`
@@ -466,7 +516,7 @@ pub async fn one(
     State(shared): State<Shared>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (detail, _) = detail(&shared, &id).await?;
+    let (detail, _, _) = detail(&shared, &id).await?;
     Ok(Json(detail).into_response())
 }
 

@@ -44,7 +44,10 @@ pub async fn atom(
     let mut xml = String::with_capacity(1024 + page.items.len() * 512);
     xml.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
     xml.push_str("  <title>");
-    push_escaped(&mut xml, &format!("AudaCities — {}", shared.config.city.name));
+    push_escaped(
+        &mut xml,
+        &format!("AudaCities — {}", shared.config.city.name),
+    );
     xml.push_str("</title>\n  <id>urn:audacities:");
     push_escaped(&mut xml, &shared.config.network.commons);
     xml.push_str(":feed</id>\n  <link rel=\"self\" href=\"");
@@ -66,7 +69,10 @@ pub async fn atom(
         xml.push_str(&format_utc(s.created_ms));
         xml.push_str("</updated>\n    <author><name>");
         let city = s.city.to_string();
-        push_escaped(&mut xml, names.get(&s.city).map_or(city.as_str(), String::as_str));
+        push_escaped(
+            &mut xml,
+            names.get(&s.city).map_or(city.as_str(), String::as_str),
+        );
         xml.push_str("</name><uri>urn:audacities:city:");
         xml.push_str(&city);
         xml.push_str("</uri></author>\n    <category term=\"");

@@ -126,7 +126,9 @@ impl From<StoreError> for ApiError {
 }
 
 /// Runs store work off the async executor.
-pub async fn blocking<R, E>(f: impl FnOnce() -> Result<R, E> + Send + 'static) -> Result<R, ApiError>
+pub async fn blocking<R, E>(
+    f: impl FnOnce() -> Result<R, E> + Send + 'static,
+) -> Result<R, ApiError>
 where
     R: Send + 'static,
     E: Into<ApiError> + Send + 'static,

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::entries::{KeyCache, filter_sql, summary, to_u64};
 use super::error::StoreError;
-use super::{Filter, Summary};
+use super::{Filter, Member, Stored, Summary};
 
 /// Where a page of a listing (newest first) ends: the next page starts after it. Its text form
 /// `CREATED.ROWID` is opaque to clients and only meaningful on this node.
@@ -175,7 +175,8 @@ pub(crate) fn page(conn: &mut Connection, filter: &Filter) -> Result<Page, Store
     let more = rows.len() > filter.limit;
     rows.truncate(filter.limit);
     let next = if more {
-        rows.last().map(|&(rowid, created_ms)| Cursor { created_ms, rowid })
+        rows.last()
+            .map(|&(rowid, created_ms)| Cursor { created_ms, rowid })
     } else {
         None
     };
@@ -292,7 +293,9 @@ pub(crate) fn references(
     let mut keys = KeyCache::default();
     let out_refs: Vec<(String, String)> = match rowid_of(conn, id)? {
         Some(rowid) => conn
-            .prepare_cached("SELECT rel, target FROM entry_refs WHERE entry_rowid = ?1 ORDER BY pos")
+            .prepare_cached(
+                "SELECT rel, target FROM entry_refs WHERE entry_rowid = ?1 ORDER BY pos",
+            )
             .map_err(StoreError::during(ctx))?
             .query_map([rowid], |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(StoreError::during(ctx))?
@@ -362,7 +365,10 @@ pub(crate) fn versions(conn: &mut Connection, doc: Id) -> Result<Vec<Summary>, S
 fn attr(conn: &Connection, rowid: i64, name: &str) -> Result<Option<Value>, StoreError> {
     use rusqlite::OptionalExtension;
     conn.prepare_cached("SELECT value FROM entry_attrs WHERE entry_rowid = ?1 AND name = ?2")
-        .and_then(|mut s| s.query_row(params![rowid, name], |r| r.get::<_, Value>(0)).optional())
+        .and_then(|mut s| {
+            s.query_row(params![rowid, name], |r| r.get::<_, Value>(0))
+                .optional()
+        })
         .map_err(StoreError::during("reading an entry's fields"))
 }
 
@@ -509,4 +515,63 @@ pub(crate) fn summaries(
         .into_values()
         .map(|s| (s.id, s))
         .collect())
+}
+
+/// Everything a page or `GET /api/v1/entries/{id}` shows about one entry, read in one read
+/// transaction (one lock, one consistent view).
+#[derive(Debug, Clone)]
+pub struct Detail {
+    pub stored: Stored,
+    pub links_out: Vec<Reference>,
+    pub links_in: Vec<Reference>,
+    /// The versions of its document, oldest first.
+    pub versions: Vec<Summary>,
+    /// The trust list, for the names of cities.
+    pub members: Vec<Member>,
+}
+
+/// [`Detail`] of the one entry whose id starts with `prefix`.
+pub(crate) fn detail(
+    conn: &mut Connection,
+    prefix: &str,
+    links_in: usize,
+) -> Result<Detail, StoreError> {
+    conn.execute_batch("BEGIN")
+        .map_err(StoreError::during("starting a read"))?;
+    // An early return leaves the transaction open: the store's job wrapper rolls it back.
+    let id = super::entries::resolve(conn, prefix)?;
+    let stored = super::entries::get(conn, id)?.ok_or_else(|| StoreError::NotFound {
+        prefix: prefix.to_owned(),
+    })?;
+    let (links_out, links_in) = references(conn, id, links_in)?;
+    let doc = revised_doc(&stored.bytes).unwrap_or(id);
+    let versions = versions(conn, doc)?;
+    let members = super::members::list(conn)?;
+    conn.execute_batch("COMMIT")
+        .map_err(StoreError::during("ending a read"))?;
+    Ok(Detail {
+        stored,
+        links_out,
+        links_in,
+        versions,
+        members,
+    })
+}
+
+/// The document a stored line's header says it revises.
+pub fn revised_doc(line: &[u8]) -> Option<Id> {
+    #[derive(serde::Deserialize)]
+    struct Line {
+        head: Head,
+    }
+    #[derive(serde::Deserialize)]
+    struct Head {
+        revises: Option<Revises>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Revises {
+        doc: String,
+    }
+    let line: Line = serde_json::from_slice(line).ok()?;
+    line.head.revises?.doc.parse().ok()
 }

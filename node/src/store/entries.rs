@@ -270,7 +270,9 @@ pub(crate) fn backfill(conn: &mut Connection) -> Result<(), StoreError> {
         let mut after = 0i64;
         loop {
             let page = read
-                .query_map([after], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?)))
+                .query_map([after], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, Vec<u8>>(1)?))
+                })
                 .map_err(StoreError::during(ctx))?
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(StoreError::during(ctx))?;
@@ -333,8 +335,8 @@ pub(crate) fn get(conn: &mut Connection, id: Id) -> Result<Option<Stored>, Store
         id,
         kind: parse_kind(&kind)?,
         lang,
-        signer: parse_key(&signer)?,
-        city: parse_key(&city)?,
+        signer: cached_key(signer)?,
+        city: cached_key(city)?,
         created_ms: to_u64(created_ms),
         received_ms: to_u64(received_ms),
         bytes,
@@ -346,6 +348,20 @@ const MAX_CANDIDATES: usize = 10;
 
 pub(crate) fn resolve(conn: &mut Connection, prefix: &str) -> Result<Id, StoreError> {
     let ctx = "resolving an id prefix";
+    if prefix.len() == 64 {
+        // A whole id: one lookup in the unique index (a range query with bound values can be
+        // re-planned on every call).
+        let found: Option<String> = conn
+            .prepare_cached("SELECT id FROM entries WHERE id = ?1")
+            .and_then(|mut s| s.query_row([prefix], |r| r.get(0)).optional())
+            .map_err(StoreError::during(ctx))?;
+        return match found {
+            Some(id) => parse_id(&id),
+            None => Err(StoreError::NotFound {
+                prefix: prefix.to_owned(),
+            }),
+        };
+    }
     // Ids are lowercase hex, and 'g' sorts after every hex digit: the ids starting with
     // `prefix` are exactly those in [prefix, prefix || 'g'), a range of the unique index.
     let upper = format!("{prefix}g");
@@ -450,17 +466,37 @@ pub(crate) fn list(conn: &mut Connection, filter: &Filter) -> Result<Vec<Summary
 /// Parsed city keys, for the length of one listing: a page shows few cities, and parsing a key
 /// checks a curve point (tens of microseconds).
 #[derive(Default)]
-pub(crate) struct KeyCache(std::collections::HashMap<String, PublicKey>);
+pub(crate) struct KeyCache(());
+
+/// Keys parsed on this thread (the store thread), kept across calls: pages and listings show
+/// the same few cities again and again. Bounded: emptied when full.
+const KEY_CACHE: usize = 4_096;
+
+thread_local! {
+    static KEYS: std::cell::RefCell<std::collections::HashMap<String, PublicKey>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
 
 impl KeyCache {
     fn get(&mut self, text: String) -> Result<PublicKey, StoreError> {
-        if let Some(key) = self.0.get(&text) {
-            return Ok(*key);
-        }
-        let key = parse_key(&text)?;
-        self.0.insert(text, key);
-        Ok(key)
+        cached_key(text)
     }
+}
+
+/// A key from its text form, through the thread's cache.
+pub(crate) fn cached_key(text: String) -> Result<PublicKey, StoreError> {
+    if let Some(key) = KEYS.with(|keys| keys.borrow().get(&text).copied()) {
+        return Ok(key);
+    }
+    let key = parse_key(&text)?;
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if keys.len() >= KEY_CACHE {
+            keys.clear();
+        }
+        keys.insert(text, key);
+    });
+    Ok(key)
 }
 
 /// The summary of the entry at `rowid`.

@@ -52,6 +52,7 @@ use serde::Serialize;
 pub use entries::{Row, stored_draft};
 pub use error::StoreError;
 pub use handle::{Store, THREAD_NAME};
+pub(crate) use members::list as members_list;
 pub use peers::MAX_PEERS;
 pub use schema::{BUSY_TIMEOUT, MIGRATIONS, PAGE_SIZE, VIEWS, latest_version};
 
@@ -245,7 +246,11 @@ impl Store {
 
     /// Facet counts over the entries `filter` selects and, with `query`, that match it (free
     /// text, as for [`search`](Self::search)).
-    pub fn facets(&self, filter: &Filter, query: Option<&str>) -> Result<browse::Facets, StoreError> {
+    pub fn facets(
+        &self,
+        filter: &Filter,
+        query: Option<&str>,
+    ) -> Result<browse::Facets, StoreError> {
         let filter = filter.clone();
         let expr = match query {
             Some(q) => match search::fts_query(q) {
@@ -256,7 +261,10 @@ impl Store {
         };
         let read_only = self.is_read_only();
         self.call(move |conn| {
-            if expr.is_some() && !read_only && let Err(e) = index::catch_up(conn) {
+            if expr.is_some()
+                && !read_only
+                && let Err(e) = index::catch_up(conn)
+            {
                 tracing::warn!("counting without the newest entries: {e}");
             }
             browse::facets(conn, &filter, expr.as_deref())
@@ -271,6 +279,18 @@ impl Store {
         limit: usize,
     ) -> Result<(Vec<browse::Reference>, Vec<browse::Reference>), StoreError> {
         self.call(move |conn| browse::references(conn, id, limit))
+    }
+
+    /// Everything shown about the one entry whose id starts with `prefix`, in one job and one
+    /// read transaction, awaited without blocking the executor.
+    pub async fn detail(
+        &self,
+        prefix: &Prefix,
+        links_in: usize,
+    ) -> Result<browse::Detail, StoreError> {
+        let prefix = prefix.as_str().to_owned();
+        self.call_async(move |conn| browse::detail(conn, &prefix, links_in))
+            .await
     }
 
     /// The stored versions of document `doc` (the entry itself and those revising it), oldest

@@ -33,7 +33,10 @@ pub fn routes() -> Router<Shared> {
         .route("/entries/{id}", get(pages::entry))
         .route("/actors", get(pages::actors))
         .route("/scenarios", get(pages::scenarios))
-        .route("/publish", get(pages::publish_form).post(pages::publish_submit))
+        .route(
+            "/publish",
+            get(pages::publish_form).post(pages::publish_submit),
+        )
         .route("/publish/token", post(pages::save_token))
         .route("/peers", get(pages::peers))
         .route("/trust", get(pages::trust).post(pages::trust_submit))
@@ -50,7 +53,11 @@ pub fn negotiate(accept: &str) -> Lang {
         let mut pieces = part.split(';');
         let tag = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
         let q = pieces
-            .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+            .find_map(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+            })
             .unwrap_or(1.0);
         let lang = match tag.split('-').next() {
             Some("fr") => Lang::Fr,

@@ -320,7 +320,9 @@ struct EntriesPage<'a> {
 }
 
 /// The parameters of `/entries` that the listing reads.
-const LIST_PARAMS: [&str; 8] = ["kind", "theme", "city", "lang", "q", "since", "year", "cursor"];
+const LIST_PARAMS: [&str; 8] = [
+    "kind", "theme", "city", "lang", "q", "since", "year", "cursor",
+];
 
 fn list_query(query: &[(String, String)]) -> ListQuery {
     let get = |name: &str| {
@@ -361,7 +363,7 @@ fn summary_row(
 }
 
 fn theme_label(theme: &str, lang: Lang) -> String {
-    render::word_label("Theme", theme, lang)
+    super::form::theme_label(theme, lang)
 }
 
 pub async fn entries(
@@ -420,14 +422,20 @@ pub async fn entries(
         .facets
         .as_ref()
         .map(|f| {
-            let facet = |name: &str, param: &str, counts: &[crate::store::browse::Count], label: &dyn Fn(&str) -> String| Facet {
+            let facet = |name: &str,
+                         param: &str,
+                         counts: &[crate::store::browse::Count],
+                         label: &dyn Fn(&str) -> String| Facet {
                 name: name.to_owned(),
                 values: counts
                     .iter()
                     .map(|c| {
                         let active = current.iter().any(|(k, v)| k == param && *v == c.value);
-                        let mut pairs: Vec<(String, String)> =
-                            current.iter().filter(|(k, _)| k != param).cloned().collect();
+                        let mut pairs: Vec<(String, String)> = current
+                            .iter()
+                            .filter(|(k, _)| k != param)
+                            .cloned()
+                            .collect();
                         if !active {
                             pairs.push((param.to_owned(), c.value.clone()));
                         }
@@ -447,7 +455,9 @@ pub async fn entries(
                         .map(|k| render::kind_label(k, lang).to_owned())
                         .unwrap_or_else(|_| v.to_owned())
                 }),
-                facet(ui.w.facet_theme, "theme", &f.theme, &|v| theme_label(v, lang)),
+                facet(ui.w.facet_theme, "theme", &f.theme, &|v| {
+                    theme_label(v, lang)
+                }),
                 facet(ui.w.facet_city, "city", &f.city, &|v| {
                     v.parse::<PublicKey>()
                         .map(|k| city_name(&names, &k))
@@ -540,8 +550,19 @@ struct EntryPage<'a> {
 /// The common fields the entry page shows in their own places; every other field goes to
 /// "Details".
 const SHOWN_APART: [&str; 13] = [
-    "kind", "lang", "title", "summary", "body", "themes", "tags", "place", "period", "licence",
-    "sources", "links", "attachments",
+    "kind",
+    "lang",
+    "title",
+    "summary",
+    "body",
+    "themes",
+    "tags",
+    "place",
+    "period",
+    "licence",
+    "sources",
+    "links",
+    "attachments",
 ];
 
 pub async fn entry(
@@ -550,7 +571,13 @@ pub async fn entry(
     Path(id): Path<String>,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Response {
-    let ui = Ui::new(&shared, &headers, &format!("/entries/{id}"), &query, "entries");
+    let ui = Ui::new(
+        &shared,
+        &headers,
+        &format!("/entries/{id}"),
+        &query,
+        "entries",
+    );
     match entry_page(&shared, &ui, &id, &query).await {
         Ok(html) => ui.page(StatusCode::OK, Ok(html)),
         Err(e) => error_page(&ui, e),
@@ -563,24 +590,24 @@ async fn entry_page(
     id: &str,
     query: &[(String, String)],
 ) -> Result<String, ApiError> {
-    let (detail, draft) = detail(shared, id).await?;
-    let names = crate::api::entries::city_names(shared).await?;
+    let (detail, draft, raw) = detail(shared, id).await?;
     let original = draft.lang().to_owned();
     // The text language: `?text=`, else the reader's, when the entry has it.
     let languages: Vec<String> = draft.languages().into_iter().map(str::to_owned).collect();
-    let asked = query.iter().find(|(k, _)| k == "text").map(|(_, v)| v.clone());
+    let asked = query
+        .iter()
+        .find(|(k, _)| k == "text")
+        .map(|(_, v)| v.clone());
     let text_lang = asked
         .filter(|l| languages.contains(l))
         .or_else(|| languages.iter().find(|l| *l == ui.code()).cloned())
         .unwrap_or_else(|| original.clone());
     let value = draft.value();
-    let ref_ids: Vec<Id> = draft
-        .refs()
-        .iter()
-        .filter_map(|(_, r)| r.id())
-        .collect();
-    let store = shared.store().clone();
-    let titles = blocking(move || store.summaries(ref_ids)).await?;
+    let ref_ids: Vec<Id> = draft.refs().iter().filter_map(|(_, r)| r.id()).collect();
+    let titles = shared
+        .store()
+        .call_async(move |conn| crate::store::browse::summaries(conn, &ref_ids))
+        .await?;
     let refs = Refs {
         titles: &titles,
         missing: ui.w.missing_entry,
@@ -603,11 +630,16 @@ async fn entry_page(
         .place
         .as_ref()
         .map(|p| {
-            [Some(p.name.as_str()), p.city.as_deref(), p.region.as_deref(), Some(p.country.as_str())]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(", ")
+            [
+                Some(p.name.as_str()),
+                p.city.as_deref(),
+                p.region.as_deref(),
+                Some(p.country.as_str()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ")
         })
         .unwrap_or_default();
     let period = value
@@ -650,7 +682,9 @@ async fn entry_page(
                         "{} ({}, {} B, blake3 {})",
                         a.get("name").and_then(|v| v.as_str()).unwrap_or("?"),
                         a.get("media_type").and_then(|v| v.as_str()).unwrap_or("?"),
-                        a.get("size").and_then(serde_json::Value::as_u64).unwrap_or(0),
+                        a.get("size")
+                            .and_then(serde_json::Value::as_u64)
+                            .unwrap_or(0),
                         a.get("hash").and_then(|v| v.as_str()).unwrap_or("?"),
                     )
                 })
@@ -693,15 +727,7 @@ async fn entry_page(
             current: v.id == detail.id,
         })
         .collect();
-    let store = shared.store().clone();
-    let id = detail.id;
-    let raw = blocking(move || {
-        store
-            .get(id)
-            .map(|s| s.map(|s| String::from_utf8_lossy(&s.bytes).into_owned()))
-    })
-    .await?
-    .unwrap_or_default();
+    let raw = String::from_utf8_lossy(&raw).into_owned();
     let path = format!("/entries/{}", detail.id);
     let lang_links = languages
         .iter()
@@ -717,7 +743,10 @@ async fn entry_page(
         json: format!("/api/v1/entries/{}", detail.id),
         id: detail.id.to_string(),
         kind: render::kind_label(draft.kind(), ui.lang).to_owned(),
-        city: city_name(&names, &detail.city),
+        city: detail
+            .city_name
+            .clone()
+            .unwrap_or_else(|| format!("{}…", &detail.city.to_string()[..12])),
         city_key: detail.city.to_string(),
         signer: detail.signer.to_string(),
         published_by: (detail.signer != detail.city).then(|| detail.signer.to_string()),
@@ -727,7 +756,11 @@ async fn entry_page(
         languages: lang_links,
         summary_html: lstr_html("summary", false),
         body_html: lstr_html("body", true),
-        themes: draft.themes().iter().map(|t| theme_label(t, ui.lang)).collect(),
+        themes: draft
+            .themes()
+            .iter()
+            .map(|t| theme_label(t, ui.lang))
+            .collect(),
         tags: draft.tags().join(", "),
         place,
         period,
@@ -759,8 +792,14 @@ struct ActorsPage<'a> {
 
 fn map_filter(query: &[(String, String)]) -> Result<Filter, ApiError> {
     let list = ListQuery {
-        theme: query.iter().find(|(k, _)| k == "theme").map(|(_, v)| v.clone()),
-        city: query.iter().find(|(k, _)| k == "city").map(|(_, v)| v.clone()),
+        theme: query
+            .iter()
+            .find(|(k, _)| k == "theme")
+            .map(|(_, v)| v.clone()),
+        city: query
+            .iter()
+            .find(|(k, _)| k == "city")
+            .map(|(_, v)| v.clone()),
         ..ListQuery::default()
     };
     Ok(list.listing()?.filter)
@@ -800,7 +839,10 @@ async fn actors_page(
         ..Filter::default()
     };
     let (map, facets) = blocking(move || {
-        Ok::<_, StoreError>((store.actor_map(&filter)?, store.facets(&facet_filter, None)?))
+        Ok::<_, StoreError>((
+            store.actor_map(&filter)?,
+            store.facets(&facet_filter, None)?,
+        ))
     })
     .await?;
     let names = crate::api::entries::city_names(shared).await?;
@@ -834,7 +876,12 @@ async fn actors_page(
         Lang::En => graph::Labels::en(),
     };
     let svg = graph::render(&actors, &relations, &labels);
-    let chosen = |name: &str| query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let chosen = |name: &str| {
+        query
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
     let theme = chosen("theme");
     let city = chosen("city");
     let themes = facets
@@ -947,7 +994,12 @@ pub async fn scenarios(
             plausibility: word(&c.plausibility),
             desirability: word(&c.desirability),
             city: city_name(&names, &c.summary.city),
-            themes: c.summary.themes.iter().map(|t| theme_label(t, ui.lang)).collect(),
+            themes: c
+                .summary
+                .themes
+                .iter()
+                .map(|t| theme_label(t, ui.lang))
+                .collect(),
         })
         .collect();
     let page = ScenariosPage {
@@ -990,7 +1042,11 @@ fn token_ok(shared: &Shared, headers: &HeaderMap) -> bool {
         let given = t.as_bytes();
         let expected = shared.token.as_bytes();
         given.len() == expected.len()
-            && given.iter().zip(expected).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+            && given
+                .iter()
+                .zip(expected)
+                .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+                == 0
     })
 }
 
@@ -1001,7 +1057,10 @@ fn kind_param(query: &[(String, String)]) -> Option<Kind> {
         .and_then(|(_, v)| v.parse::<Kind>().ok())
 }
 
-#[expect(clippy::too_many_arguments, reason = "one call per outcome of the form")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call per outcome of the form"
+)]
 fn publish_view(
     shared: &Shared,
     ui: &Ui,
@@ -1056,7 +1115,16 @@ pub async fn publish_form(
         ("lang".to_owned(), ui.code().to_owned()),
         ("licence".to_owned(), "CC-BY-4.0".to_owned()),
     ];
-    publish_view(&shared, &ui, &headers, kind, &defaults, &[], None, String::new())
+    publish_view(
+        &shared,
+        &ui,
+        &headers,
+        kind,
+        &defaults,
+        &[],
+        None,
+        String::new(),
+    )
 }
 
 pub async fn save_token(
@@ -1079,7 +1147,11 @@ pub async fn save_token(
         .unwrap_or_else(|| "/publish".to_owned());
     let expected = shared.token.as_bytes();
     let matches = token.len() == expected.len()
-        && token.bytes().zip(expected).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0;
+        && token
+            .bytes()
+            .zip(expected)
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0;
     if !matches {
         return publish_view(
             &shared,
@@ -1131,7 +1203,16 @@ pub async fn publish_submit(
     let draft = match publish_form::validate(kind, &form, ui.lang) {
         Ok(d) => d,
         Err(errors) => {
-            return publish_view(&shared, &ui, &headers, Some(kind), &form, &errors, None, String::new());
+            return publish_view(
+                &shared,
+                &ui,
+                &headers,
+                Some(kind),
+                &form,
+                &errors,
+                None,
+                String::new(),
+            );
         }
     };
     let action = form
@@ -1167,7 +1248,9 @@ pub async fn publish_submit(
                 .as_object()
                 .map(|m| {
                     m.iter()
-                        .filter(|(k, _)| !["kind", "title", "summary", "body"].contains(&k.as_str()))
+                        .filter(|(k, _)| {
+                            !["kind", "title", "summary", "body"].contains(&k.as_str())
+                        })
                         .map(|(k, v)| Field {
                             label: render::field_label(k, ui.lang),
                             html: render::value(k, v, lang, &original, &refs),
@@ -1176,7 +1259,16 @@ pub async fn publish_submit(
                 })
                 .unwrap_or_default(),
         };
-        return publish_view(&shared, &ui, &headers, Some(kind), &form, &[], Some(preview), String::new());
+        return publish_view(
+            &shared,
+            &ui,
+            &headers,
+            Some(kind),
+            &form,
+            &[],
+            Some(preview),
+            String::new(),
+        );
     }
     // Checked again as the API does (same path for both doors).
     let draft = match check_draft(draft.value().clone(), ui.lang) {
@@ -1322,7 +1414,9 @@ pub async fn trust_submit(
     };
     let city = match get("city").parse::<PublicKey>() {
         Ok(c) => c,
-        Err(e) => return trust_view(&shared, &ui, &headers, format!("{}: {e}", ui.w.city_key)).await,
+        Err(e) => {
+            return trust_view(&shared, &ui, &headers, format!("{}: {e}", ui.w.city_key)).await;
+        }
     };
     let store = shared.store().clone();
     let result = if get("action") == "remove" {
@@ -1331,7 +1425,7 @@ pub async fn trust_submit(
         let label = Some(get("label")).filter(|l| !l.is_empty());
         blocking(move || store.trust_add(city, label, crate::time::now_ms())).await
     };
-    if let Err(e) = result.map_err(ApiError::from).and_then(|_| shared.trust_changed().map_err(ApiError::internal)) {
+    if let Err(e) = result.and_then(|_| shared.trust_changed().map_err(ApiError::internal)) {
         return error_page(&ui, e);
     }
     Redirect::to("/trust").into_response()

@@ -35,7 +35,9 @@ pub fn snippet(marked: &str) -> String {
     let mut open = false;
     for part in marked.split_inclusive([MARK_START, MARK_END]) {
         let (text, mark) = match part.chars().last() {
-            Some(c) if c == MARK_START || c == MARK_END => (&part[..part.len() - c.len_utf8()], Some(c)),
+            Some(c) if c == MARK_START || c == MARK_END => {
+                (&part[..part.len() - c.len_utf8()], Some(c))
+            }
             _ => (part, None),
         };
         push_escaped(&mut out, text);
@@ -78,13 +80,17 @@ pub fn humanize(word: &str) -> String {
 }
 
 /// A field's name for people, in the reader's language.
-pub fn field_label(name: &str, _lang: Lang) -> String {
-    humanize(name)
+pub fn field_label(name: &str, lang: Lang) -> String {
+    super::form::field_label(name, lang)
 }
 
-/// A vocabulary word (of the vocabulary `vocabulary`, e.g. `Theme`) for people.
-pub fn word_label(_vocabulary: &str, word: &str, _lang: Lang) -> String {
-    humanize(word)
+/// A vocabulary word for people, in the reader's language (`""` for any vocabulary).
+pub fn word_label(vocabulary: &str, word: &str, lang: Lang) -> String {
+    if vocabulary.is_empty() {
+        super::form::word_label_any(word, lang)
+    } else {
+        super::form::word_label(vocabulary, word, lang)
+    }
 }
 
 /// The text of a multilingual value (`{"fr": …, "en": …}`) in `lang`, else `original`, else
@@ -119,7 +125,11 @@ impl Refs<'_> {
         let mut out = String::from("<a class=\"ref\" href=\"/entries/");
         push_escaped(&mut out, id_text);
         out.push_str("\">");
-        match id_text.parse::<Id>().ok().and_then(|id| self.titles.get(&id)) {
+        match id_text
+            .parse::<Id>()
+            .ok()
+            .and_then(|id| self.titles.get(&id))
+        {
             Some(summary) => push_escaped(&mut out, summary.title_in(lang)),
             None => {
                 push_escaped(&mut out, id_text.get(..12).unwrap_or(id_text));
@@ -188,9 +198,7 @@ pub fn value(name: &str, v: &Value, lang: &str, original: &str, refs: &Refs<'_>)
 
 /// A vocabulary word: lowercase ASCII letters and underscores, no spaces.
 fn is_word(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 40
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+    !s.is_empty() && s.len() <= 40 && s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
 }
 
 /// A plain text, paragraphs kept.
@@ -220,10 +228,7 @@ mod tests {
     #[test]
     fn snippets_escape_text_and_mark_matches() {
         let marked = format!("a <b> {MARK_START}Séoul{MARK_END} & [x]");
-        assert_eq!(
-            snippet(&marked),
-            "a &lt;b&gt; <mark>Séoul</mark> &amp; [x]"
-        );
+        assert_eq!(snippet(&marked), "a &lt;b&gt; <mark>Séoul</mark> &amp; [x]");
         // An unbalanced start is closed.
         assert_eq!(snippet(&format!("{MARK_START}x")), "<mark>x</mark>");
     }
