@@ -12,6 +12,7 @@
 //! city ([`TestHome::trust_open`]).
 
 pub mod browser;
+pub mod http;
 pub mod net;
 
 use std::io::Cursor;

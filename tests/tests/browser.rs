@@ -143,3 +143,129 @@ async fn echo_accept_language() -> Result<std::net::SocketAddr> {
     });
     Ok(addr)
 }
+
+/// Issue 4's "done when", in a real browser: a French-speaking staff member sees that the node
+/// is connected, finds a case by a French word and by an English one, reads it in French with
+/// its city and a verified signature, explores the actor map, and publishes a new practice
+/// through the form — token entered once, preview, then publish.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_staff_member_browses_searches_reads_maps_and_publishes() -> Result {
+    use audacities_tests::http::{examples, publish_examples};
+    use audacities_tests::net::{Setup, secs, wait_until};
+
+    let net = Net::new();
+    let node = TestNode::start(&net).await;
+    let ids = publish_examples(&node).await;
+    let all = examples();
+    // A second city's node connects to this one: the home page must say "connected".
+    let other = TestNode::start_with(&net, Setup::named("other").peer(node.addr().await)).await;
+    wait_until("the two nodes connect", secs(20), async || {
+        if node.peers().await.is_empty() {
+            Err("no peer yet".to_owned())
+        } else {
+            Ok(())
+        }
+    })
+    .await;
+    let base = format!("http://{}", node.node().api_addr());
+
+    let browser = Browser::start_with_lang("fr").await?;
+    browser.goto(&format!("{base}/")).await?;
+    let status = browser.wait_for_text("#node-status", "Connecté").await?;
+    assert!(status.contains('1'), "one peer: {status}");
+    assert_eq!(
+        browser.attr("#node-status", "class").await?.as_deref(),
+        Some("ok")
+    );
+
+    // Search in French from the home page, accents left out.
+    browser.fill("#q", "deliberations").await?;
+    browser.click("form.search button[type=submit]").await?;
+    browser.wait_for("#results .hit").await?;
+    let decidim = &ids["06-governance_practice-en.md"];
+    let found = browser.source().await?;
+    assert!(
+        found.contains(decidim.as_str()),
+        "délibérations finds Decidim"
+    );
+    assert!(found.contains("<mark>"), "matches are highlighted");
+
+    // And in English; then open the Seoul case from the results.
+    browser.fill("#q", "sharing city").await?;
+    browser.click("#search button[type=submit]").await?;
+    let seoul = &ids["02-case_study-en.md"];
+    let link = format!("#results a.title[href='/entries/{seoul}']");
+    browser.wait_for(&link).await?;
+    browser.click(&link).await?;
+    let title_fr = all["02-case_study-en.md"]["title"]["fr"].as_str().unwrap();
+    let shown = browser.wait_for_text("#entry-title", title_fr).await?;
+    assert_eq!(shown, title_fr, "read in French");
+    let badge = browser.text("#signature").await?;
+    assert!(badge.contains("Signature vérifiée"), "{badge}");
+    assert_eq!(
+        browser.attr("#signature", "class").await?.as_deref(),
+        Some("badge verified")
+    );
+    let publisher = browser.text("#publisher").await?;
+    assert!(
+        publisher.contains("node"),
+        "the publishing city's name: {publisher}"
+    );
+    // The other language is one click away.
+    browser.click("a.text-lang[lang='en']").await?;
+    let title_en = all["02-case_study-en.md"]["title"]["en"].as_str().unwrap();
+    browser.wait_for_text("#entry-title", title_en).await?;
+
+    // The actor map: one edge per relation, clickable.
+    browser.goto(&format!("{base}/actors")).await?;
+    browser.wait_for("svg#actor-map").await?;
+    let relations = browser
+        .client()
+        .find_all(fantoccini::Locator::Css("#actor-map a.relation"))
+        .await?;
+    let expected = all
+        .values()
+        .filter(|d| d["kind"] == "actor_relation")
+        .count();
+    assert_eq!(relations.len(), expected);
+
+    // Publish a practice through the form: the token first (kept by the browser), then the
+    // fields, a preview, and the signed entry's page.
+    browser
+        .goto(&format!("{base}/publish?kind=governance_practice"))
+        .await?;
+    let token =
+        audacities_node::token::read(node.node().shared().home.as_path()).ok_or("no api-token")?;
+    browser.fill("#token", &token).await?;
+    browser.click("#token-form button[type=submit]").await?;
+    browser.wait_for("form#publish").await?;
+    assert!(browser.cookie("audacities_token").await?.is_some());
+    let title = "Budget participatif des écoles";
+    browser.select("[id='lang']", "fr").await?;
+    browser.fill("[id='title.fr']", title).await?;
+    browser.click("[id='themes.participation']").await?;
+    browser.fill("[id='place.name']", "Lyon").await?;
+    browser.fill("[id='place.country']", "FR").await?;
+    browser.select("[id='object_kind']", "process").await?;
+    browser
+        .select("[id='instrument']", "participatory_process")
+        .await?;
+    browser.click("#preview-button").await?;
+    browser.wait_for_text("#preview", title).await?;
+    assert_eq!(
+        node.count().await,
+        ids.len() as u64,
+        "a preview publishes nothing"
+    );
+    browser.click("#publish-button").await?;
+    browser.wait_for_text("#entry-title", title).await?;
+    assert!(browser.current_url().await?.contains("/entries/"));
+    assert_eq!(node.count().await, ids.len() as u64 + 1);
+    let badge = browser.text("#signature").await?;
+    assert!(badge.contains("Signature vérifiée"), "{badge}");
+
+    browser.close().await?;
+    other.stop().await;
+    node.stop().await;
+    Ok(())
+}
