@@ -51,13 +51,21 @@ fn timed(api: SocketAddr, label: &str, paths: &[String], rounds: usize) -> (f64,
         assert_eq!(status, 200, "{p}");
     }
     let mut times = Vec::with_capacity(paths.len() * rounds);
+    let mut slowest = (0.0f64, "");
     for _ in 0..rounds {
         for p in paths {
             let t = Instant::now();
             let (status, _) = get(api, p);
-            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            let ms = t.elapsed().as_secs_f64() * 1000.0;
+            if ms > slowest.0 {
+                slowest = (ms, p);
+            }
+            times.push(ms);
             assert_eq!(status, 200, "{p}");
         }
+    }
+    if std::env::var_os("AUDACITIES_BENCH_SLOWEST").is_some() {
+        println!("  slowest: {:.2} ms {}", slowest.0, slowest.1);
     }
     times.sort_by(f64::total_cmp);
     let (median, p99) = (percentile(&times, 50.0), percentile(&times, 99.0));

@@ -71,6 +71,9 @@ pub struct Network {
     pub max_connections: u32,
     /// Seconds between two periodic reconciliations with each connected peer.
     pub sync_interval_secs: u64,
+    /// Web origins (`https://observatoire.example`) whose pages may read the local API from a
+    /// browser (CORS). Empty by default: no CORS header at all. Never `*`.
+    pub api_cors_origins: Vec<String>,
 }
 
 impl Default for Network {
@@ -87,6 +90,7 @@ impl Default for Network {
             relay_server: false,
             max_connections: 128,
             sync_interval_secs: 60,
+            api_cors_origins: Vec::new(),
         }
     }
 }
@@ -195,6 +199,10 @@ relay_server = false
 max_connections = 128
 # Seconds between reconciliations with each peer. / Secondes entre deux synchronisations.
 sync_interval_secs = 60
+# Web origins allowed to read the local API from a browser (CORS), e.g.
+# ["https://observatoire.example"]; none by default. / Origines web autorisées à lire l'API
+# locale depuis un navigateur (CORS) ; aucune par défaut.
+api_cors_origins = []
 "#
     )
 }

@@ -95,7 +95,10 @@ pub struct Status {
     /// blake3 over the sorted ids: equal on two nodes iff they hold the same set.
     pub fingerprint: String,
     pub peers: Vec<PeerStatus>,
-    /// Things to fix (placeholder city name, API exposed beyond loopback).
+    /// How far the connected peers' clocks are ahead of this machine's (median, in
+    /// milliseconds; negative: behind), when they said.
+    pub clock_skew_ms: Option<i64>,
+    /// Things to fix (placeholder city name, API exposed beyond loopback, clock off).
     pub warnings: Vec<String>,
 }
 
@@ -137,6 +140,10 @@ pub struct Overrides {
     pub peers: Vec<String>,
     pub no_mdns: bool,
 }
+
+/// A clock further than this from the peers' (median) gets a warning: a tenth of the skew
+/// after which entries are refused as coming from the future.
+pub const CLOCK_WARNING_MS: u64 = audacities_protocol::entry::MAX_CLOCK_SKEW_MS / 10;
 
 /// The parts of a running node that the API and the event loop share.
 #[derive(Clone)]
@@ -202,6 +209,12 @@ impl Shared {
         })
         .await
         .map_err(|_| StoreError::Closed)??;
+        let connected: Vec<PeerId> = info
+            .peers
+            .iter()
+            .filter_map(|p| p.peer_id.parse().ok())
+            .collect();
+        let clock_skew_ms = self.ctx.clock_skew_ms(&connected);
         let peers = info
             .peers
             .into_iter()
@@ -240,6 +253,14 @@ impl Shared {
                 self.api, self.api
             ));
         }
+        if let Some(skew) = clock_skew_ms
+            && skew.unsigned_abs() > CLOCK_WARNING_MS
+        {
+            let secs = skew / 1000;
+            warnings.push(format!(
+                "this machine's clock is {secs:+} s off its peers' (median): entries it signs may be refused / l'horloge de cette machine est décalée de {secs:+} s par rapport à ses pairs (médiane) : ses fiches risquent d'être refusées"
+            ));
+        }
         Ok(Status {
             peer_id: info.peer_id,
             city: CityInfo {
@@ -257,6 +278,7 @@ impl Shared {
             entries,
             fingerprint,
             peers,
+            clock_skew_ms,
             warnings,
         })
     }
@@ -383,6 +405,7 @@ impl Node {
             city: home.city(),
             name: config.city.name.clone(),
             agent,
+            time_ms: None,
         };
         let ctx = Context::new(store, policy, network, hello);
         let shared = Shared {

@@ -82,6 +82,8 @@ pub struct Setup<'a> {
     pub max_connections: Option<u32>,
     /// Wire lines stored before the node starts (through the ingest function, all accepted).
     pub preload: &'a [Vec<u8>],
+    /// Web origins allowed to read the API from a browser (`api_cors_origins`).
+    pub cors_origins: Vec<String>,
 }
 
 impl<'a> Setup<'a> {
@@ -152,7 +154,9 @@ mdns = false
 relay_server = {relay}
 max_connections = {max_connections}
 sync_interval_secs = 1
+api_cors_origins = {cors:?}
 "#,
+            cors = setup.cors_origins,
             commons = net.commons,
             relay = setup.relay_server,
             max_connections = setup.max_connections.unwrap_or(64),

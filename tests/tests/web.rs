@@ -4,7 +4,7 @@
 //! the token cookie's attributes), and what the pages show compared with what was published.
 
 use audacities_tests::http::{examples, get, publish_examples, request, token};
-use audacities_tests::net::{Net, TestNode};
+use audacities_tests::net::{Net, Setup, TestNode};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn listing_search_filters_pages_and_formats_follow_what_was_published() {
@@ -257,6 +257,21 @@ async fn openapi_feed_cors_and_host_rules() {
         assert!(doc["paths"].get(path).is_some(), "openapi documents {path}");
     }
 
+    let peers = get(&node, "/api/v1/peers").await;
+    assert_eq!(peers.status, 200);
+    assert!(
+        peers.json().as_array().is_some_and(Vec::is_empty),
+        "no peer yet"
+    );
+    let map = get(&node, "/api/v1/actor-map").await.json();
+    assert_eq!(map["relations"].as_array().map(Vec::len), Some(2));
+    let cards = get(&node, "/api/v1/scenarios").await.json();
+    assert_eq!(
+        cards[0]["scenario_kind"], "extreme",
+        "extreme first: {cards}"
+    );
+    assert_eq!(cards.as_array().map(Vec::len), Some(2));
+
     let feed = get(&node, "/feed.atom?kind=scenario").await;
     assert!(
         feed.header("content-type")
@@ -465,4 +480,59 @@ async fn the_publish_form_needs_the_token_cookie_and_escapes_what_it_shows() {
 
 fn html_escape(text: &str) -> String {
     audacities_node::ui::html::escape(text)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cors_is_given_only_to_configured_origins() {
+    let net = Net::new();
+    let allowed = "https://observatoire.example";
+    let node = TestNode::start_with(
+        &net,
+        Setup {
+            cors_origins: vec![allowed.to_owned()],
+            ..Setup::named("cors")
+        },
+    )
+    .await;
+    let answer = request(&node, "GET", "/api/v1/entries", &[("Origin", allowed)], b"").await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.header("access-control-allow-origin"), Some(allowed));
+    assert_eq!(answer.header("vary"), Some("Origin"));
+    let other = request(
+        &node,
+        "GET",
+        "/api/v1/entries",
+        &[("Origin", "https://evil.example")],
+        b"",
+    )
+    .await;
+    assert!(other.header("access-control-allow-origin").is_none());
+    let preflight = request(
+        &node,
+        "OPTIONS",
+        "/api/v1/entries",
+        &[
+            ("Origin", allowed),
+            ("Access-Control-Request-Method", "POST"),
+        ],
+        b"",
+    )
+    .await;
+    assert_eq!(preflight.status, 204);
+    assert!(
+        preflight
+            .header("access-control-allow-headers")
+            .is_some_and(|h| h.contains("Authorization"))
+    );
+    // CORS never lifts the token rule.
+    let post = request(
+        &node,
+        "POST",
+        "/api/v1/entries",
+        &[("Origin", allowed)],
+        b"{}",
+    )
+    .await;
+    assert_eq!(post.status, 401);
+    node.stop().await;
 }

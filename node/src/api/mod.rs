@@ -62,6 +62,7 @@ pub fn router(shared: Shared) -> Router {
         .merge(crate::ui::routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(shared.clone(), cors))
         .layer(middleware::from_fn_with_state(shared.clone(), check_host))
         .with_state(shared)
 }
@@ -162,6 +163,57 @@ async fn check_host(State(shared): State<Shared>, request: Request, next: Next) 
         )
         .into_response()
     }
+}
+
+/// CORS for the origins the configuration lists (`[network] api_cors_origins`), and for no
+/// other: a listed origin gets `Access-Control-Allow-Origin` with its own name (never `*`) and
+/// answers to preflight requests; any other request gets no CORS header at all.
+async fn cors(State(shared): State<Shared>, request: Request, next: Next) -> Response {
+    let origin = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|h| h.to_str().ok())
+        .filter(|o| {
+            shared
+                .config
+                .network
+                .api_cors_origins
+                .iter()
+                .any(|a| a == o)
+        })
+        .map(str::to_owned);
+    let Some(origin) = origin else {
+        return next.run(request).await;
+    };
+    let preflight = request.method() == axum::http::Method::OPTIONS
+        && request
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let mut response = if preflight {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        next.run(request).await
+    };
+    let headers = response.headers_mut();
+    if let Ok(value) = axum::http::HeaderValue::from_str(&origin) {
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+    }
+    headers.append(header::VARY, axum::http::HeaderValue::from_static("Origin"));
+    if preflight {
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            axum::http::HeaderValue::from_static("GET, POST, DELETE"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            axum::http::HeaderValue::from_static("Authorization, Content-Type"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            axum::http::HeaderValue::from_static("600"),
+        );
+    }
+    response
 }
 
 fn host_allowed(host: &str, api: SocketAddr) -> bool {

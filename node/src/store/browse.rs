@@ -196,8 +196,16 @@ pub(crate) fn facets(
     fts: Option<&str>,
 ) -> Result<Facets, StoreError> {
     let ctx = "counting facets";
+    let unfiltered = fts.is_none()
+        && filter.kind.is_none()
+        && filter.theme.is_none()
+        && filter.lang.is_none()
+        && filter.city.is_none()
+        && filter.since_ms.is_none()
+        && filter.year.is_none();
     let (conditions, filter_values) = filter_sql(filter, "e.rowid");
-    // The selected rowids, as a CTE every facet joins.
+    // The selected entries as a CTE every facet joins; with no filter at all, each facet reads
+    // its own index instead.
     let (matched, mut base) = match fts {
         Some(expr) => (
             format!(
@@ -210,17 +218,24 @@ pub(crate) fn facets(
         None => (
             format!(
                 "WITH m AS (SELECT e.rowid AS r, e.kind, e.city, e.created_ms
-                            FROM entries e WHERE 1{conditions})"
+                            FROM entries e INDEXED BY entries_facets WHERE 1{conditions})"
             ),
             Vec::new(),
         ),
     };
     base.extend(filter_values);
     let limit = FACET_VALUES as i64;
-    let count = |conn: &Connection, select: &str| -> Result<Vec<Count>, StoreError> {
-        let sql = format!("{matched} {select} ORDER BY 2 DESC, 1 LIMIT {limit}");
+    let count = |conn: &Connection, select: &str, all: &str| -> Result<Vec<Count>, StoreError> {
+        let (sql, values): (String, &[Value]) = if unfiltered {
+            (format!("{all} ORDER BY 2 DESC, 1 LIMIT {limit}"), &[])
+        } else {
+            (
+                format!("{matched} {select} ORDER BY 2 DESC, 1 LIMIT {limit}"),
+                &base,
+            )
+        };
         let mut stmt = conn.prepare_cached(&sql).map_err(StoreError::during(ctx))?;
-        stmt.query_map(params_from_iter(base.iter()), |r| {
+        stmt.query_map(params_from_iter(values.iter()), |r| {
             Ok(Count {
                 value: r.get::<_, String>(0)?,
                 count: to_u64(r.get::<_, i64>(1)?),
@@ -230,7 +245,11 @@ pub(crate) fn facets(
         .collect::<Result<_, _>>()
         .map_err(StoreError::during(ctx))
     };
-    let kind = count(conn, "SELECT kind, count(*) FROM m GROUP BY kind")?;
+    let kind = count(
+        conn,
+        "SELECT kind, count(*) FROM m GROUP BY kind",
+        "SELECT kind, count(*) FROM entries GROUP BY kind",
+    )?;
     let total = kind.iter().map(|c| c.count).sum();
     Ok(Facets {
         total,
@@ -239,16 +258,24 @@ pub(crate) fn facets(
             conn,
             "SELECT t.theme, count(*) FROM m JOIN entry_themes t ON t.entry_rowid = m.r
              GROUP BY t.theme",
+            "SELECT theme, count(*) FROM entry_themes GROUP BY theme",
         )?,
-        city: count(conn, "SELECT city, count(*) FROM m GROUP BY city")?,
+        city: count(
+            conn,
+            "SELECT city, count(*) FROM m GROUP BY city",
+            "SELECT city, count(*) FROM entries GROUP BY city",
+        )?,
         lang: count(
             conn,
             "SELECT l.lang, count(*) FROM m JOIN entry_titles l ON l.entry_rowid = m.r
              GROUP BY l.lang",
+            "SELECT lang, count(*) FROM entry_titles GROUP BY lang",
         )?,
         year: count(
             conn,
             "SELECT strftime('%Y', created_ms / 1000, 'unixepoch'), count(*) FROM m GROUP BY 1",
+            "SELECT strftime('%Y', created_ms / 1000, 'unixepoch'), count(*)
+             FROM entries INDEXED BY entries_created GROUP BY 1",
         )?,
     })
 }

@@ -252,21 +252,21 @@ impl Store {
         query: Option<&str>,
     ) -> Result<browse::Facets, StoreError> {
         let filter = filter.clone();
-        let expr = match query {
-            Some(q) => match search::fts_query(q) {
-                Some(expr) => Some(expr),
-                None => return Ok(browse::Facets::default()),
-            },
-            None => None,
-        };
+        if query.is_some_and(|q| search::fts_query(q).is_none()) {
+            return Ok(browse::Facets::default());
+        }
+        let query = query.map(str::to_owned);
         let read_only = self.is_read_only();
         self.call(move |conn| {
-            if expr.is_some()
-                && !read_only
-                && let Err(e) = index::catch_up(conn)
-            {
-                tracing::warn!("counting without the newest entries: {e}");
-            }
+            let expr = match &query {
+                Some(q) => {
+                    if !read_only && let Err(e) = index::catch_up(conn) {
+                        tracing::warn!("counting without the newest entries: {e}");
+                    }
+                    search::choose(conn, q, &filter)?
+                }
+                None => None,
+            };
             browse::facets(conn, &filter, expr.as_deref())
         })
     }
@@ -344,9 +344,10 @@ impl Store {
     /// Full-text search, best first. `query` is free text (see [`search`] for how it is read);
     /// a query without any word returns no hit. Case and accents are ignored.
     pub fn search(&self, query: &str, filter: &Filter) -> Result<Vec<Hit>, StoreError> {
-        let Some(expr) = search::fts_query(query) else {
+        if search::fts_query(query).is_none() {
             return Ok(Vec::new());
-        };
+        }
+        let query = query.to_owned();
         let filter = filter.clone();
         let read_only = self.is_read_only();
         self.call(move |conn| {
@@ -357,7 +358,10 @@ impl Store {
                     tracing::warn!("searching without the newest entries: {e}");
                 }
             }
-            search::run(conn, &expr, &filter)
+            match search::choose(conn, &query, &filter)? {
+                Some(expr) => search::run(conn, &expr, &filter),
+                None => Ok(Vec::new()),
+            }
         })
     }
 

@@ -161,6 +161,10 @@ CREATE INDEX entry_refs_target ON entry_refs (target, entry_rowid);
 -- The draft's scalar fields (strings, integers, booleans) at the top level and one level into
 -- objects (`valence`, `horizon_year`, `place.country`, `period.start`…), for filters, facets
 -- and listings that must not decode every entry.
+-- Facet counts (kind, city, year) over a filtered listing read this index alone, never the
+-- rows, which carry each entry's bytes (a scan of the rows reads the whole file).
+CREATE INDEX entries_facets ON entries (kind, city, created_ms);
+
 CREATE TABLE entry_attrs (
     entry_rowid INTEGER NOT NULL REFERENCES entries (rowid) ON DELETE CASCADE,
     name        TEXT    NOT NULL,

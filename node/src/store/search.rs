@@ -12,8 +12,8 @@
 //! [`MIN_PREFIX_CHARS`] characters: a one- or two-letter prefix matches most of the index and
 //! costs a full ranking of it (measured: ≈ 0.3–0.5 s on 100,000 entries) for no useful result.
 
-use rusqlite::Connection;
 use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension};
 
 use super::entries::{KeyCache, filter_sql, limit_values, summary};
 use super::error::StoreError;
@@ -87,6 +87,58 @@ fn is_combining_mark(c: char) -> bool {
         | '\u{FE20}'..='\u{FE2F}')
 }
 
+/// When the query's words, taken exactly, match at least this many entries, the last word is
+/// not also searched as a prefix: a prefix that many terms share (`comm` → commune, commons,
+/// community…) costs a merge of all their lists (measured: ≈ 50 ms on 100,000 entries for a
+/// prefix of frequent words, against ≈ 5 ms exact), and exact matches already fill the first
+/// page. Decided on the first page's worth whatever page is asked, so that pages stay
+/// consistent.
+pub const EXACT_ENOUGH: usize = 20;
+
+/// The MATCH expression to run for a free-text query under `filter`: the exact words when they
+/// find at least [`EXACT_ENOUGH`] entries, else [`fts_query`]'s (the last word also as a
+/// prefix). `None` when the query has no word.
+pub(crate) fn choose(
+    conn: &Connection,
+    query: &str,
+    filter: &Filter,
+) -> Result<Option<String>, StoreError> {
+    let Some(prefixed) = fts_query(query) else {
+        return Ok(None);
+    };
+    let Some(exact) = prefixed.strip_suffix('*') else {
+        return Ok(Some(prefixed));
+    };
+    let join = if filter.kind.is_some() || filter.city.is_some() {
+        " CROSS JOIN entries e ON e.rowid = entry_search.rowid"
+    } else {
+        ""
+    };
+    let (conditions, filter_values) = filter_sql(filter, "entry_search.rowid");
+    // No ranking: this stops at the EXACT_ENOUGH-th match.
+    let sql = format!(
+        "SELECT count(*) FROM (SELECT 1 FROM entry_search{join}
+                               WHERE entry_search MATCH ?{conditions} LIMIT {EXACT_ENOUGH})"
+    );
+    let mut values = Vec::with_capacity(filter_values.len() + 1);
+    values.push(Value::Text(exact.to_owned()));
+    values.extend(filter_values);
+    let found: i64 = conn
+        .prepare_cached(&sql)
+        .and_then(|mut s| s.query_row(rusqlite::params_from_iter(values), |r| r.get(0)))
+        .map_err(StoreError::during("searching"))?;
+    Ok(Some(if found >= EXACT_ENOUGH as i64 {
+        exact.to_owned()
+    } else {
+        prefixed
+    }))
+}
+
+/// Matches ranked at most per search: a query matching more entries is ranked among its
+/// newest this many (rowids grow with arrival). Bounds the cost of a search for common words
+/// to ≈ 6 ms of ranking on the reference machine; facets still count every match.
+pub const RANKED_AT_MOST: usize = 4_000;
+
 /// Runs a MATCH expression made by [`fts_query`], best first, with snippets and summaries.
 pub(crate) fn run(
     conn: &mut Connection,
@@ -104,10 +156,34 @@ pub(crate) fn run(
     } else {
         ""
     };
-    let (conditions, filter_values) = filter_sql(filter, "entry_search.rowid");
+    let (mut conditions, mut filter_values) = filter_sql(filter, "entry_search.rowid");
     // Ranking is the cost: bm25 runs for every match (about 1.5 µs each), so a word found in
     // 10 % of 100,000 entries costs ~20 ms however the query is written. Measured here,
-    // `ORDER BY rank` and a separate snippet step were both slower than this form.
+    // `ORDER BY rank` and a separate snippet step were both slower than this form. So a query
+    // with more than RANKED_AT_MOST matches is ranked among its newest RANKED_AT_MOST: the
+    // rowid of the last of them bounds the ranked query (FTS5 skips the older part of every
+    // list).
+    let window: Option<i64> = {
+        let sql = format!(
+            "SELECT entry_search.rowid FROM entry_search{join}
+             WHERE entry_search MATCH ?{conditions}
+             ORDER BY entry_search.rowid DESC LIMIT 1 OFFSET {}",
+            RANKED_AT_MOST - 1
+        );
+        let mut values = Vec::with_capacity(filter_values.len() + 1);
+        values.push(Value::Text(expr.to_owned()));
+        values.extend(filter_values.iter().cloned());
+        conn.prepare_cached(&sql)
+            .and_then(|mut s| {
+                s.query_row(rusqlite::params_from_iter(values), |r| r.get(0))
+                    .optional()
+            })
+            .map_err(StoreError::during(ctx))?
+    };
+    if let Some(oldest) = window {
+        conditions.push_str(" AND entry_search.rowid >= ?");
+        filter_values.push(Value::Integer(oldest));
+    }
     let sql = format!(
         "SELECT entry_search.rowid,
                 snippet(entry_search, -1, '\u{E000}', '\u{E001}', '…', {SNIPPET_TOKENS}),
@@ -233,5 +309,75 @@ mod tests {
     #[test]
     fn snippets_are_one_line() {
         assert_eq!(tidy_snippet("…a [b]\n c  d…"), "…a [b] c d…");
+    }
+
+    fn method(title: &str, minute: u64) -> audacities_protocol::Entry {
+        use audacities_protocol::{Draft, Entry, Format, SecretKey};
+        let toml = format!(
+            "kind = \"method\"\nlang = \"fr\"\nlicence = \"CC-BY-4.0\"\n\
+             method_type = \"survey\"\nthemes = [\"health\"]\n[title]\nfr = {title:?}\n\
+             [purpose]\nfr = \"Comprendre.\"\n[[steps]]\nfr = \"Demander.\"\n"
+        );
+        let draft = Draft::parse(&toml, Format::Toml).unwrap();
+        Entry::sign(
+            &draft,
+            &SecretKey::from_bytes([3; 32]),
+            minute * 60_000,
+            None,
+        )
+        .unwrap()
+    }
+
+    fn titles(hits: &[Hit]) -> Vec<String> {
+        hits.iter()
+            .map(|h| h.summary.title_in("fr").to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn common_words_are_ranked_among_the_newest_matches_and_exact_words_come_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = super::super::schema::open_read_write(&dir.path().join("t.db")).unwrap();
+        // The oldest 10 say "commun" three times (the best bm25), then RANKED_AT_MOST newer
+        // entries say it once; "tigre" and "tigrette" mark a few of each.
+        let mut rows = Vec::new();
+        for i in 0..10 {
+            rows.push(method(&format!("Commun commun commun {i} tigrette"), i));
+        }
+        for i in 10..(10 + RANKED_AT_MOST as u64) {
+            let extra = if i % 1000 == 0 { " tigre" } else { "" };
+            rows.push(method(&format!("Commun {i}{extra}"), i));
+        }
+        let rows: Vec<_> = rows
+            .into_iter()
+            .map(super::super::entries::Row::new)
+            .collect();
+        super::super::entries::insert(&mut conn, &rows, 0).unwrap();
+        super::super::index::catch_up(&mut conn).unwrap();
+        let filter = Filter {
+            limit: 5,
+            ..Filter::default()
+        };
+
+        let common = run(&mut conn, &fts_query("commun").unwrap(), &filter).unwrap();
+        assert_eq!(common.len(), 5);
+        assert!(
+            titles(&common).iter().all(|t| !t.contains("commun commun")),
+            "the oldest matches are outside the ranked window: {:?}",
+            titles(&common)
+        );
+        // With fewer matches than the window, every match is ranked: the oldest come first.
+        let rarer = run(&mut conn, &fts_query("commun tigrette").unwrap(), &filter).unwrap();
+        assert_eq!(rarer.len(), 5);
+        assert!(titles(&rarer).iter().all(|t| t.contains("commun commun")));
+
+        // "tigre" exactly matches 4 entries (< EXACT_ENOUGH): the prefix is searched too and
+        // finds the "tigrette" ones; "commun" exactly is enough on its own.
+        let tigre = choose(&conn, "tigre", &Filter::default()).unwrap().unwrap();
+        assert_eq!(tigre, fts_query("tigre").unwrap());
+        let commun = choose(&conn, "commun", &Filter::default())
+            .unwrap()
+            .unwrap();
+        assert_eq!(commun, "\"commun\"");
     }
 }

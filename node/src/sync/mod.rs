@@ -60,6 +60,9 @@ struct Inner {
     unwanted: Mutex<HashSet<Id>>,
     /// What each peer said in its hello.
     hellos: Mutex<HashMap<PeerId, Hello>>,
+    /// How far each peer's clock was ahead of this node's (negative: behind) when its hello
+    /// arrived, in milliseconds.
+    skews: Mutex<HashMap<PeerId, i64>>,
 }
 
 impl Context {
@@ -93,9 +96,34 @@ impl Context {
     }
 
     fn remember_hello(&self, peer: PeerId, hello: Hello) {
+        if let Some(theirs) = hello.time_ms
+            && let Ok(mut skews) = self.inner.skews.lock()
+        {
+            let ours = crate::time::now_ms();
+            let skew = i64::try_from(theirs)
+                .unwrap_or(i64::MAX)
+                .saturating_sub(i64::try_from(ours).unwrap_or(i64::MAX));
+            skews.insert(peer, skew);
+        }
         if let Ok(mut hellos) = self.inner.hellos.lock() {
             hellos.insert(peer, hello);
         }
+    }
+
+    /// This node's hello, stamped with its clock now.
+    pub fn hello_now(&self) -> Hello {
+        Hello {
+            time_ms: Some(crate::time::now_ms()),
+            ..self.hello.clone()
+        }
+    }
+
+    /// How far the peers' clocks are ahead of this node's, the median over `peers` that sent
+    /// their time (a single odd clock among several does not make this node look wrong).
+    pub fn clock_skew_ms(&self, peers: &[PeerId]) -> Option<i64> {
+        let skews = self.inner.skews.lock().ok()?;
+        let mut found: Vec<i64> = peers.iter().filter_map(|p| skews.get(p).copied()).collect();
+        median(&mut found)
     }
 
     fn unwanted(&self, ids: Vec<Id>) -> Vec<Id> {
@@ -143,5 +171,24 @@ impl Context {
             *cached = Some((version, set.clone()));
         }
         Ok(set)
+    }
+}
+
+/// The median of some values (the lower middle one for an even count).
+fn median(values: &mut [i64]) -> Option<i64> {
+    values.sort_unstable();
+    values.get(values.len().checked_sub(1)? / 2).copied()
+}
+
+#[cfg(test)]
+mod skew_tests {
+    use super::*;
+
+    #[test]
+    fn the_median_skew_ignores_one_odd_clock() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [5]), Some(5));
+        assert_eq!(median(&mut [3_600_000, 10, -20]), Some(10));
+        assert_eq!(median(&mut [4, 1, 3, 2]), Some(2));
     }
 }

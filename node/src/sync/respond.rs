@@ -14,7 +14,7 @@ pub async fn answer(ctx: &Context, peer: PeerId, request: Request) -> Response {
         Request::Hello(hello) => {
             tracing::debug!(%peer, city = %hello.city, name = %hello.name, "hello");
             ctx.remember_hello(peer, *hello);
-            Response::Hello(Box::new(ctx.hello.clone()))
+            Response::Hello(Box::new(ctx.hello_now()))
         }
         Request::Reconcile(message) => {
             let set = match ctx.set().await {

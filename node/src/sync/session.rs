@@ -61,7 +61,7 @@ pub async fn run(ctx: &Context, peer: PeerId) -> Result<Outcome, SyncError> {
 
     match ctx
         .network
-        .request(peer, Request::Hello(Box::new(ctx.hello.clone())))
+        .request(peer, Request::Hello(Box::new(ctx.hello_now())))
         .await?
     {
         Response::Hello(hello) => ctx.remember_hello(peer, *hello),

@@ -27,6 +27,10 @@ pub struct Hello {
     pub name: String,
     /// The software and its version, e.g. `audacities/0.1.0`.
     pub agent: String,
+    /// The sender's clock when it sent this hello, milliseconds since the Unix epoch, so that
+    /// each side can tell when its clock is off (absent from nodes before it was added).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_ms: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

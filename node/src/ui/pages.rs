@@ -239,11 +239,10 @@ pub async fn home(
     if ui.exposed {
         warnings.push(ui.w.warn_exposed.to_owned());
     }
-    // Other warnings the node gives (in English).
-    for w in &status.warnings {
-        if !w.contains("placeholder") && !w.contains("no name yet") && !w.contains("loopback") {
-            warnings.push(w.clone());
-        }
+    if let Some(skew) = status.clock_skew_ms
+        && skew.unsigned_abs() > crate::node::CLOCK_WARNING_MS
+    {
+        warnings.push(format!("{} {:+} s", ui.w.warn_clock, skew / 1000));
     }
     let mut syncs: Vec<SyncRow> = status
         .peers

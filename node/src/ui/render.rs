@@ -221,7 +221,7 @@ mod tests {
         );
         assert!(html.contains("<h1>Titre</h1>"));
         assert!(!html.contains("<script"));
-        assert!(!html.contains("javascript:"));
+        assert!(!html.contains("href=\"javascript"), "{html}");
         assert!(!html.contains("onerror"));
     }
 
