@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use audacities_protocol::draft::Lang;
-use audacities_protocol::model::Kind;
+use audacities_protocol::model::{COMMON_FIELDS, Kind};
 use audacities_protocol::{Id, PublicKey};
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -50,10 +50,7 @@ impl Ui {
         query: &[(String, String)],
         section: &'static str,
     ) -> Self {
-        let asked = query
-            .iter()
-            .find(|(k, _)| k == "ui")
-            .and_then(|(_, v)| lang_of(v));
+        let asked = param(query, "ui").and_then(lang_of);
         let lang = asked
             .or_else(|| cookie(headers, LANG_COOKIE).and_then(|v| lang_of(&v)))
             .unwrap_or_else(|| {
@@ -107,6 +104,14 @@ fn lang_of(v: &str) -> Option<Lang> {
         "en" => Some(Lang::En),
         _ => None,
     }
+}
+
+/// The value of a query or form parameter (the first, when repeated).
+fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// A cookie's value.
@@ -324,12 +329,7 @@ const LIST_PARAMS: [&str; 8] = [
 ];
 
 fn list_query(query: &[(String, String)]) -> ListQuery {
-    let get = |name: &str| {
-        query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
+    let get = |name: &str| param(query, name).map(str::to_owned);
     ListQuery {
         kind: get("kind"),
         theme: get("theme"),
@@ -473,11 +473,7 @@ pub async fn entries(
         format!("/entries?{}", encode_query(&pairs))
     });
     let json = format!("/api/v1/entries?{}", encode_query(&current));
-    let q = query
-        .iter()
-        .find(|(k, _)| k == "q")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let q = param(&query, "q").map(str::to_owned).unwrap_or_default();
     let hidden = current.iter().filter(|(k, _)| k != "q").cloned().collect();
     let view = EntriesPage {
         title: ui.w.nav_entries.to_owned(),
@@ -546,24 +542,6 @@ struct EntryPage<'a> {
     raw: String,
 }
 
-/// The common fields the entry page shows in their own places; every other field goes to
-/// "Details".
-const SHOWN_APART: [&str; 13] = [
-    "kind",
-    "lang",
-    "title",
-    "summary",
-    "body",
-    "themes",
-    "tags",
-    "place",
-    "period",
-    "licence",
-    "sources",
-    "links",
-    "attachments",
-];
-
 pub async fn entry(
     State(shared): State<Shared>,
     headers: HeaderMap,
@@ -593,10 +571,7 @@ async fn entry_page(
     let original = draft.lang().to_owned();
     // The text language: `?text=`, else the reader's, when the entry has it.
     let languages: Vec<String> = draft.languages().into_iter().map(str::to_owned).collect();
-    let asked = query
-        .iter()
-        .find(|(k, _)| k == "text")
-        .map(|(_, v)| v.clone());
+    let asked = param(query, "text").map(str::to_owned);
     let text_lang = asked
         .filter(|l| languages.contains(l))
         .or_else(|| languages.iter().find(|l| *l == ui.code()).cloned())
@@ -694,7 +669,7 @@ async fn entry_page(
         .as_object()
         .map(|map| {
             map.iter()
-                .filter(|(k, _)| !SHOWN_APART.contains(&k.as_str()))
+                .filter(|(k, _)| !COMMON_FIELDS.contains(&k.as_str()))
                 .map(|(k, v)| Field {
                     label: render::field_label(k, ui.lang),
                     html: render::value(k, v, &text_lang, &original, &refs),
@@ -791,14 +766,8 @@ struct ActorsPage<'a> {
 
 fn map_filter(query: &[(String, String)]) -> Result<Filter, ApiError> {
     let list = ListQuery {
-        theme: query
-            .iter()
-            .find(|(k, _)| k == "theme")
-            .map(|(_, v)| v.clone()),
-        city: query
-            .iter()
-            .find(|(k, _)| k == "city")
-            .map(|(_, v)| v.clone()),
+        theme: param(query, "theme").map(str::to_owned),
+        city: param(query, "city").map(str::to_owned),
         ..ListQuery::default()
     };
     Ok(list.listing()?.filter)
@@ -875,12 +844,7 @@ async fn actors_page(
         Lang::En => graph::Labels::en(),
     };
     let svg = graph::render(&actors, &relations, &labels);
-    let chosen = |name: &str| {
-        query
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
+    let chosen = |name: &str| param(query, name).map(str::to_owned);
     let theme = chosen("theme");
     let city = chosen("city");
     let themes = facets
@@ -1037,23 +1001,12 @@ pub struct Preview {
 }
 
 fn token_ok(shared: &Shared, headers: &HeaderMap) -> bool {
-    cookie(headers, TOKEN_COOKIE).is_some_and(|t| {
-        let given = t.as_bytes();
-        let expected = shared.token.as_bytes();
-        given.len() == expected.len()
-            && given
-                .iter()
-                .zip(expected)
-                .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-                == 0
-    })
+    cookie(headers, TOKEN_COOKIE)
+        .is_some_and(|t| crate::api::constant_time_eq(t.as_bytes(), shared.token.as_bytes()))
 }
 
 fn kind_param(query: &[(String, String)]) -> Option<Kind> {
-    query
-        .iter()
-        .find(|(k, _)| k == "kind")
-        .and_then(|(_, v)| v.parse::<Kind>().ok())
+    param(query, "kind").and_then(|v| v.parse::<Kind>().ok())
 }
 
 #[expect(
@@ -1133,25 +1086,14 @@ pub async fn save_token(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let ui = Ui::new(&shared, &headers, "/publish", &query, "publish");
-    let token = form
-        .iter()
-        .find(|(k, _)| k == "token")
-        .map(|(_, v)| v.trim().to_owned())
+    let token = param(&form, "token")
+        .map(|v| v.trim().to_owned())
         .unwrap_or_default();
-    let back = form
-        .iter()
-        .find(|(k, _)| k == "back")
-        .map(|(_, v)| v.clone())
+    let back = param(&form, "back")
+        .map(str::to_owned)
         .filter(|b| b.starts_with('/') && !b.starts_with("//"))
         .unwrap_or_else(|| "/publish".to_owned());
-    let expected = shared.token.as_bytes();
-    let matches = token.len() == expected.len()
-        && token
-            .bytes()
-            .zip(expected)
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0;
-    if !matches {
+    if !crate::api::constant_time_eq(token.as_bytes(), shared.token.as_bytes()) {
         return publish_view(
             &shared,
             &ui,
@@ -1179,10 +1121,8 @@ pub async fn publish_submit(
     Form(form): Form<Vec<(String, String)>>,
 ) -> Response {
     let ui = Ui::new(&shared, &headers, "/publish", &query, "publish");
-    let kind = form
-        .iter()
-        .find(|(k, _)| k == "kind")
-        .and_then(|(_, v)| v.parse::<Kind>().ok())
+    let kind = param(&form, "kind")
+        .and_then(|v| v.parse::<Kind>().ok())
         .or_else(|| kind_param(&query));
     let Some(kind) = kind else {
         return publish_view(&shared, &ui, &headers, None, &[], &[], None, String::new());
@@ -1214,10 +1154,7 @@ pub async fn publish_submit(
             );
         }
     };
-    let action = form
-        .iter()
-        .find(|(k, _)| k == "action")
-        .map_or("preview", |(_, v)| v.as_str());
+    let action = param(&form, "action").unwrap_or("preview");
     if action != "publish" {
         let lang = ui.code();
         let original = draft.lang().to_owned();
@@ -1406,9 +1343,8 @@ pub async fn trust_submit(
         return trust_view(&shared, &ui, &headers, ui.w.token_needed.to_owned()).await;
     }
     let get = |name: &str| {
-        form.iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.trim().to_owned())
+        param(&form, name)
+            .map(|v| v.trim().to_owned())
             .unwrap_or_default()
     };
     let city = match get("city").parse::<PublicKey>() {
