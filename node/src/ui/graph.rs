@@ -1619,34 +1619,6 @@ mod tests {
         assert!(!shown[6].contains("NaN"));
     }
 
-    /// `cargo test --release -p audacities-node --lib ui::graph -- --ignored`
-    #[test]
-    #[ignore = "timing, meaningful in release mode only"]
-    fn four_hundred_nodes_render_fast() {
-        let actors: Vec<Actor> = (0..400).map(|n| actor(n, &format!("Actor {n}"))).collect();
-        let relations: Vec<Relation> = (0..1_500)
-            .map(|n| {
-                relation(
-                    n,
-                    (n * 13) % 400,
-                    (n * 31 + 7) % 400,
-                    Valence::ALL[n as usize % 4],
-                )
-            })
-            .collect();
-        let mut best = std::time::Duration::MAX;
-        for _ in 0..3 {
-            let start = std::time::Instant::now();
-            let svg = render(&actors, &relations, &Labels::en());
-            best = best.min(start.elapsed());
-            assert_eq!(count(&svg, "class=\"actor\""), 400);
-        }
-        println!("400 nodes, 1500 relations: {best:?}");
-        if !cfg!(debug_assertions) {
-            assert!(best < std::time::Duration::from_millis(50), "{best:?}");
-        }
-    }
-
     fn graph() -> impl Strategy<Value = (Vec<Actor>, Vec<Relation>)> {
         let actors = prop::collection::vec(
             (
