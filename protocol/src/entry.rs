@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
+use crate::act::{Act, ActKind};
 use crate::canonical::{self, CanonicalError};
 use crate::draft::{Draft, DraftError};
 use crate::id::{self, Id};
@@ -46,8 +47,10 @@ pub struct Header {
     pub kind: String,
     /// The key that signed this entry.
     pub signer: PublicKey,
-    /// The city the entry speaks for. Equal to `signer` for a city key; a staff key delegated by
-    /// the city differs (a later version of the protocol).
+    /// The city the entry speaks for: the key it was created with, which stays its name when
+    /// it rotates to a new key. Differs from `signer` for a staff key the city delegated to, or
+    /// after a rotation; whether `signer` may speak for `city` at `created` is
+    /// [`crate::authority`]'s question, which needs the city's acts.
     pub city: PublicKey,
     /// Creation time, milliseconds since the Unix epoch (UTC).
     pub created: u64,
@@ -84,18 +87,11 @@ pub enum EntryError {
     IdMismatch { claimed: String, computed: Id },
     #[error("sig: the signature does not verify for signer {signer}")]
     BadSignature { signer: Box<PublicKey> },
-    #[error(
-        "head.city: signer {signer} is not the city key {city}, and delegations are not known to this node"
-    )]
-    NotTheCity {
-        signer: Box<PublicKey>,
-        city: Box<PublicKey>,
-    },
     #[error("body: its blake3 hash {computed} does not match head.body_hash {claimed}")]
     BodyHash { claimed: Id, computed: Id },
     #[error("body: its length {computed} does not match head.body_len {claimed}")]
     BodyLen { claimed: u64, computed: u64 },
-    #[error("head.kind: {0:?} is not a kind this node knows")]
+    #[error("head.kind: {0:?} is not a kind this node knows (nine content kinds, four acts)")]
     UnknownKind(String),
     #[error("body.kind: {body:?} differs from head.kind {head:?}")]
     KindMismatch { head: String, body: String },
@@ -125,40 +121,82 @@ struct WireLine<'a> {
     sig: String,
 }
 
+/// What an entry says: a draft of one of the nine content kinds, or an institutional act.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    Draft(Draft),
+    Act(Act),
+}
+
+impl Body {
+    /// The kind's name, as `head.kind` and `body.kind` carry it.
+    pub fn kind_str(&self) -> &'static str {
+        match self {
+            Body::Draft(d) => d.kind().as_str(),
+            Body::Act(a) => a.kind().as_str(),
+        }
+    }
+
+    /// The body as JSON, as it is signed.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Body::Draft(d) => d.value().clone(),
+            Body::Act(a) => a.to_value(),
+        }
+    }
+}
+
 /// A verified entry: its signature, id and body have been checked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     id: Id,
     head: Header,
     sig: [u8; 64],
-    draft: Draft,
+    body: Body,
     bytes: Vec<u8>,
 }
 
 impl Entry {
-    /// Signs a draft with a city key. `created` is in milliseconds since the Unix epoch.
+    /// Signs a draft with a city key, for that city. `created` is in milliseconds since the
+    /// Unix epoch.
     pub fn sign(
         draft: &Draft,
         key: &SecretKey,
         created: u64,
         revises: Option<Revises>,
     ) -> Result<Self, EntryError> {
-        let body = canonical::to_bytes(draft.value())?;
+        Self::sign_for(Body::Draft(draft.clone()), key, key.public(), created, revises)
+    }
+
+    /// Signs a body with `key` for `city`: the city's own key, the key it rotated to, or a staff
+    /// key it delegated to (whether `key` may speak for `city` is [`crate::authority`]'s call).
+    pub fn sign_for(
+        body: Body,
+        key: &SecretKey,
+        city: PublicKey,
+        created: u64,
+        revises: Option<Revises>,
+    ) -> Result<Self, EntryError> {
+        let value = body.to_value();
+        let body_bytes = canonical::to_bytes(&value)?;
         let head = Header {
             v: FORMAT_VERSION,
-            kind: draft.kind().as_str().to_owned(),
+            kind: body.kind_str().to_owned(),
             signer: key.public(),
-            city: key.public(),
+            city,
             created,
             revises: revises.map(Revises::normalized),
-            body_hash: Id::hash(&body),
-            body_len: body.len() as u64,
+            body_hash: Id::hash(&body_bytes),
+            body_len: body_bytes.len() as u64,
         };
+        if let Body::Act(act) = &body {
+            act.check_head(&head)?;
+        }
         let signed = signed_bytes(&head)?;
         let sig = key.sign(&signed);
         let id = Id::hash(&signed);
         let mut line = Map::new();
-        line.insert("body".into(), draft.value().clone());
+        line.insert("body".into(), value);
         line.insert("head".into(), to_value(&head)?);
         line.insert("id".into(), Value::String(id.to_string()));
         line.insert("sig".into(), Value::String(hex::encode(sig)));
@@ -173,13 +211,13 @@ impl Entry {
             id,
             head,
             sig,
-            draft: draft.clone(),
+            body,
             bytes,
         })
     }
 
     /// Decodes and verifies an entry's wire line, in this order: size limit, canonical JSON,
-    /// shape, version, id, signature, signer, body hash, body validation.
+    /// shape, version, id, signature, revises, body hash, body validation.
     pub fn decode(bytes: &[u8]) -> Result<Self, EntryError> {
         if bytes.len() > MAX_ENTRY_BYTES {
             return Err(EntryError::TooLarge {
@@ -229,12 +267,6 @@ impl Entry {
                 signer: Box::new(head.signer),
             });
         }
-        if head.signer != head.city {
-            return Err(EntryError::NotTheCity {
-                signer: Box::new(head.signer),
-                city: Box::new(head.city),
-            });
-        }
         if let Some(revises) = &head.revises {
             revises.check()?;
         }
@@ -254,23 +286,33 @@ impl Entry {
         }
         let body: Value =
             serde_json::from_slice(body_bytes).map_err(|e| shape("body", &e.to_string()))?;
-        let kind: Kind = head
-            .kind
-            .parse()
-            .map_err(|_| EntryError::UnknownKind(head.kind.clone()))?;
-        if body.get("kind").and_then(Value::as_str) != Some(kind.as_str()) {
+        let is_act = match (head.kind.parse::<Kind>(), ActKind::parse(&head.kind)) {
+            (Ok(_), _) => false,
+            (Err(_), Some(_)) => true,
+            (Err(_), None) => return Err(EntryError::UnknownKind(head.kind.clone())),
+        };
+        if body.get("kind").and_then(Value::as_str) != Some(head.kind.as_str()) {
             let body_kind = body.get("kind").map(|k| k.to_string()).unwrap_or_default();
             return Err(EntryError::KindMismatch {
                 head: head.kind.clone(),
                 body: body_kind,
             });
         }
-        let draft = Draft::from_value(body)?;
+        let body = if is_act {
+            if head.revises.is_some() {
+                return Err(shape("head.revises", "an act is never a version of anything"));
+            }
+            let act = Act::from_value(body)?;
+            act.check_head(&head)?;
+            Body::Act(act)
+        } else {
+            Body::Draft(Draft::from_value(body)?)
+        };
         Ok(Self {
             id,
             head,
             sig,
-            draft,
+            body,
             bytes: bytes.to_vec(),
         })
     }
@@ -296,8 +338,24 @@ impl Entry {
         &self.head
     }
 
-    pub fn draft(&self) -> &Draft {
-        &self.draft
+    /// The draft, for an entry of one of the nine content kinds.
+    pub fn draft(&self) -> Option<&Draft> {
+        match &self.body {
+            Body::Draft(d) => Some(d),
+            Body::Act(_) => None,
+        }
+    }
+
+    /// The act, for an institutional act.
+    pub fn act(&self) -> Option<&Act> {
+        match &self.body {
+            Body::Act(a) => Some(a),
+            Body::Draft(_) => None,
+        }
+    }
+
+    pub fn body(&self) -> &Body {
+        &self.body
     }
 
     pub fn signature(&self) -> &[u8; 64] {
