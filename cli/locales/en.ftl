@@ -74,7 +74,6 @@ reason-too-large = entry is { $len } bytes, over the limit of { $max } bytes
 reason-version = head.v: format version { $v } is not supported (this node reads version 1)
 reason-id = id: claimed id { $claimed } is not the blake3 hash of the signed bytes ({ $computed })
 reason-signature = sig: the signature does not verify for signer { $signer }
-reason-not-city = head.city: signer { $signer } is not the city key { $city }
 reason-body-hash = body: its hash does not match head.body_hash
 reason-body-len = body: its length { $computed } does not match head.body_len { $claimed }
 reason-kind = head.kind: "{ $kind }" is not a kind this node knows
@@ -142,3 +141,10 @@ import-some-untrusted = { $n ->
   }
 hint-trust-add = if you trust this city, run: audacities trust add { $city } — then import again
 hint-trust-add-many = for each city you trust, run: audacities trust add CITYKEY — then import again
+
+reason-no-delegation = head.signer: { $signer } does not speak for city { $city } on { $created }: no delegation from the city is known for this key (import or sync the city's delegation first)
+reason-kind-not-delegated = head.kind: the delegation of { $signer } does not cover { $kind } (it covers { $covered })
+reason-outside-delegation = head.created: { $created } is outside the delegation of { $signer } ({ $from } to { $until })
+reason-revoked = head.signer: { $signer } was revoked by its city since { $since }; this entry is dated { $created }
+reason-rotated = head.signer: { $signer } no longer speaks for its city: the city moved to another key on { $rotated }, before this entry ({ $created })
+reason-act-by-staff = head.signer: a { $kind } must be signed by the city's own key, not by a delegated staff key

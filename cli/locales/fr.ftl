@@ -74,7 +74,6 @@ reason-too-large = l'entrée fait { $len } octets, au-delà de la limite de { $m
 reason-version = head.v : la version de format { $v } n'est pas prise en charge (ce nœud lit la version 1)
 reason-id = id : l'identifiant annoncé { $claimed } n'est pas le hachage blake3 des octets signés ({ $computed })
 reason-signature = sig : la signature ne se vérifie pas pour la clé { $signer }
-reason-not-city = head.city : la clé signataire { $signer } n'est pas la clé de la ville { $city }
 reason-body-hash = body : son hachage ne correspond pas à head.body_hash
 reason-body-len = body : sa longueur { $computed } ne correspond pas à head.body_len { $claimed }
 reason-kind = head.kind : « { $kind } » n'est pas un type connu de ce nœud
@@ -142,3 +141,10 @@ import-some-untrusted = { $n ->
   }
 hint-trust-add = si vous faites confiance à cette ville, lancez : audacities trust add { $city } — puis importez de nouveau
 hint-trust-add-many = pour chaque ville de confiance, lancez : audacities trust add CLÉ — puis importez de nouveau
+
+reason-no-delegation = head.signer : { $signer } ne parle pas pour la ville { $city } le { $created } : aucune délégation de la ville n'est connue pour cette clé (importez ou synchronisez d'abord la délégation de la ville)
+reason-kind-not-delegated = head.kind : la délégation de { $signer } ne couvre pas { $kind } (elle couvre { $covered })
+reason-outside-delegation = head.created : { $created } est hors de la délégation de { $signer } (du { $from } au { $until })
+reason-revoked = head.signer : { $signer } a été révoquée par sa ville depuis le { $since } ; cette entrée est datée du { $created }
+reason-rotated = head.signer : { $signer } ne parle plus pour sa ville : la ville est passée à une autre clé le { $rotated }, avant cette entrée ({ $created })
+reason-act-by-staff = head.signer : un acte { $kind } doit être signé par la clé de la ville, pas par une clé d'agent déléguée

@@ -2,6 +2,8 @@
 //! also go to logs and peers); this renders each one in French or English for people.
 
 use audacities_protocol::canonical::CanonicalError;
+use audacities_node::time::format_utc;
+use audacities_protocol::Unauthorized;
 use audacities_protocol::entry::EntryError;
 
 use crate::i18n::{Lang, Messages};
@@ -23,9 +25,7 @@ pub fn entry_error(messages: &Messages, error: &EntryError) -> String {
             m.with("reason-id", &[("claimed", claimed), ("computed", computed)])
         }
         EntryError::BadSignature { signer } => m.with("reason-signature", &[("signer", signer)]),
-        EntryError::NotTheCity { signer, city } => {
-            m.with("reason-not-city", &[("signer", signer), ("city", city)])
-        }
+        EntryError::Unauthorized(u) => unauthorized(m, u),
         EntryError::BodyHash { .. } => m.get("reason-body-hash"),
         EntryError::BodyLen { claimed, computed } => m.with(
             "reason-body-len",
@@ -45,6 +45,61 @@ pub fn entry_error(messages: &Messages, error: &EntryError) -> String {
             .map(|p| format!("body.{}{}{}", p.path, m.colon(), p.message(m.lang())))
             .collect::<Vec<_>>()
             .join(" ; "),
+    }
+}
+
+fn unauthorized(m: &Messages, error: &Unauthorized) -> String {
+    let when = |ms: &u64| format_utc(*ms);
+    match error {
+        Unauthorized::NoDelegation {
+            signer,
+            city,
+            created,
+        } => m.with(
+            "reason-no-delegation",
+            &[("signer", signer), ("city", city), ("created", &when(created))],
+        ),
+        Unauthorized::KindNotDelegated {
+            signer,
+            kind,
+            covered,
+            ..
+        } => m.with(
+            "reason-kind-not-delegated",
+            &[("signer", signer), ("kind", kind), ("covered", covered)],
+        ),
+        Unauthorized::OutsideDelegation {
+            signer,
+            created,
+            from,
+            until,
+        } => m.with(
+            "reason-outside-delegation",
+            &[
+                ("signer", signer),
+                ("created", &when(created)),
+                ("from", &when(from)),
+                ("until", &when(until)),
+            ],
+        ),
+        Unauthorized::Revoked {
+            signer,
+            since,
+            created,
+        } => m.with(
+            "reason-revoked",
+            &[("signer", signer), ("since", &when(since)), ("created", &when(created))],
+        ),
+        Unauthorized::Rotated {
+            signer,
+            rotated,
+            created,
+            ..
+        } => m.with(
+            "reason-rotated",
+            &[("signer", signer), ("rotated", &when(rotated)), ("created", &when(created))],
+        ),
+        Unauthorized::ActByStaff { kind } => m.with("reason-act-by-staff", &[("kind", kind)]),
     }
 }
 

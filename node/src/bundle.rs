@@ -107,7 +107,7 @@ impl<R: BufRead> Iterator for Reader<R> {
     }
 }
 
-/// Writes every stored entry to `path` in id order, atomically (a temporary file renamed into
+/// Writes every stored act (in creation order), then every stored entry (in id order) to `path`, atomically (a temporary file renamed into
 /// place), and returns how many were written.
 pub fn export(store: &Store, path: &Path) -> Result<u64, BundleError> {
     let io = |source| BundleError::Io {
@@ -122,6 +122,12 @@ pub fn export(store: &Store, path: &Path) -> Result<u64, BundleError> {
     let mut out = BufWriter::new(temp.as_file());
     writeln!(out, "{HEADER}").map_err(io)?;
     let mut count = 0u64;
+    // Acts first: an import then knows a delegation before the staff entries it allows.
+    for bytes in store.acts_raw()? {
+        out.write_all(&bytes).map_err(io)?;
+        out.write_all(b"\n").map_err(io)?;
+        count += 1;
+    }
     let mut after = None;
     loop {
         let page = store.raw_page(after, 1_000)?;

@@ -319,6 +319,7 @@ fn write_in_order(
             verdicts[position] = Some(match outcome {
                 Inserted::New(id) => Verdict::Accepted(id),
                 Inserted::Duplicate(id) => Verdict::Duplicate(id),
+                Inserted::Refused(_, why) => Verdict::Rejected(EntryError::Unauthorized(why)),
             });
         }
         Ok(())

@@ -72,8 +72,8 @@ fn get_returns_the_exact_bytes_and_the_header_fields() {
         let stored = store.get(entry.id()).unwrap().expect("stored");
         assert_eq!(stored.bytes, entry.bytes(), "bytes of {}", entry.id());
         assert_eq!(stored.id, entry.id());
-        assert_eq!(stored.kind, entry.draft().kind());
-        assert_eq!(stored.lang, entry.draft().lang());
+        assert_eq!(stored.kind, entry.draft().expect("a content entry").kind());
+        assert_eq!(stored.lang, entry.draft().expect("a content entry").lang());
         assert_eq!(stored.signer, entry.head().signer);
         assert_eq!(stored.city, entry.head().city);
         assert_eq!(stored.created_ms, entry.head().created);
@@ -184,10 +184,10 @@ fn list_is_newest_first_and_filters_by_kind_theme_lang_and_city() {
     // Summaries carry the draft's themes in order and every title language.
     for summary in &all[1..] {
         let entry = entries.iter().find(|e| e.id() == summary.id).unwrap();
-        assert_eq!(summary.kind, entry.draft().kind());
-        assert_eq!(summary.lang, entry.draft().lang());
-        assert_eq!(&summary.title, entry.draft().title());
-        assert_eq!(summary.themes, entry.draft().themes());
+        assert_eq!(summary.kind, entry.draft().expect("a content entry").kind());
+        assert_eq!(summary.lang, entry.draft().expect("a content entry").lang());
+        assert_eq!(&summary.title, entry.draft().expect("a content entry").title());
+        assert_eq!(summary.themes, entry.draft().expect("a content entry").themes());
         assert_eq!(summary.created_ms, entry.head().created);
     }
 
@@ -208,7 +208,7 @@ fn list_is_newest_first_and_filters_by_kind_theme_lang_and_city() {
         .unwrap();
     let expected: usize = entries
         .iter()
-        .filter(|e| e.draft().themes().contains(&"mobility"))
+        .filter(|e| e.draft().expect("a content entry").themes().contains(&"mobility"))
         .count()
         + 1;
     assert_eq!(by_theme.len(), expected);

@@ -113,7 +113,7 @@ fn french_and_english_example_texts_are_found() {
     assert!(!find("microcontroleur").is_empty());
     // Every example is found by a word of its title in each of its languages.
     for entry in &entries {
-        for title in entry.draft().title().values() {
+        for title in entry.draft().expect("a content entry").title().values() {
             let word = title
                 .split(|c: char| !c.is_alphanumeric())
                 .filter(|w| w.chars().count() >= 6)

@@ -110,7 +110,7 @@ fn v_entries_has_one_row_per_entry_with_titles_themes_and_iso_times() {
     assert_eq!(rows.len(), entries.len());
     rows.sort_by_key(|r| r.14);
     for (i, (row, entry)) in rows.iter().zip(&entries).enumerate() {
-        let d = entry.draft();
+        let d = entry.draft().expect("a content entry");
         assert_eq!(row.0, entry.id().to_string());
         assert_eq!(row.1, d.kind().as_str());
         assert_eq!(row.2, d.lang());
@@ -175,9 +175,9 @@ fn kind_views_return_what_was_signed() {
     let names = strings(&conn, "SELECT name_en FROM v_actors ORDER BY name_en");
     for e in entries
         .iter()
-        .filter(|e| e.draft().kind().as_str() == "actor")
+        .filter(|e| e.draft().expect("a content entry").kind().as_str() == "actor")
     {
-        assert!(names.contains(&e.draft().title()["en"]));
+        assert!(names.contains(&e.draft().expect("a content entry").title()["en"]));
     }
 
     // v_actor_relations: subject, object, relation kind and valence as signed.
@@ -221,12 +221,12 @@ fn kind_views_return_what_was_signed() {
     let themes: i64 = conn
         .query_row("SELECT count(*) FROM v_entry_themes", [], |r| r.get(0))
         .unwrap();
-    let expected: usize = entries.iter().map(|e| e.draft().themes().len()).sum();
+    let expected: usize = entries.iter().map(|e| e.draft().expect("a content entry").themes().len()).sum();
     assert_eq!(themes as usize, expected);
     let tags: i64 = conn
         .query_row("SELECT count(*) FROM v_entry_tags", [], |r| r.get(0))
         .unwrap();
-    let expected: usize = entries.iter().map(|e| e.draft().tags().len()).sum();
+    let expected: usize = entries.iter().map(|e| e.draft().expect("a content entry").tags().len()).sum();
     assert_eq!(tags as usize, expected);
 
     // v_counts: two of each kind from one city.

@@ -15,7 +15,7 @@
 //! still sign entries dated before its revocation — the price of accepting honest entries that
 //! reach a node late.
 
-use crate::act::{Act, CityProfile, Delegation};
+use crate::act::{Act, ActKind, CityProfile, Delegation};
 use crate::entry::{Body, Entry, Header};
 use crate::id::Id;
 use crate::key::PublicKey;
@@ -128,6 +128,22 @@ pub struct Authority {
     profile: Option<(u64, Id, CityProfile)>,
 }
 
+/// What an entry is, as the rule sees it: content of a kind, or an act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    Content(Kind),
+    Act(ActKind),
+}
+
+impl Body {
+    pub fn body_kind(&self) -> BodyKind {
+        match self {
+            Body::Draft(d) => BodyKind::Content(d.kind()),
+            Body::Act(a) => BodyKind::Act(a.kind()),
+        }
+    }
+}
+
 /// Who signed an entry, for the city, once authorised.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Signer {
@@ -203,33 +219,42 @@ impl Authority {
     /// Whether `head`'s signer may speak for its city with an entry of this body's kind at
     /// `head.created`; for a staff key, through which delegation.
     pub fn check(&self, head: &Header, body: &Body) -> Result<Signer, Unauthorized> {
-        let t = head.created;
-        if let Some(key) = self.keys.iter().find(|k| k.key == head.signer) {
+        self.check_signer(&head.signer, head.created, body.body_kind())
+    }
+
+    /// [`Authority::check`] from the header's parts: `signer` signing `what` at `t`.
+    pub fn check_signer(
+        &self,
+        signer: &PublicKey,
+        t: u64,
+        what: BodyKind,
+    ) -> Result<Signer, Unauthorized> {
+        if let Some(key) = self.keys.iter().find(|k| k.key == *signer) {
             if key.from <= t && key.until.is_none_or(|u| t < u) {
                 return Ok(Signer::City);
             }
             if let Some(rotated) = key.until.filter(|u| t >= *u) {
                 return Err(Unauthorized::Rotated {
-                    signer: Box::new(head.signer),
+                    signer: Box::new(*signer),
                     city: Box::new(self.city),
                     rotated,
                     created: t,
                 });
             }
         }
-        let kind = match body {
-            Body::Act(act) => {
+        let kind = match what {
+            BodyKind::Act(act) => {
                 return Err(Unauthorized::ActByStaff {
-                    kind: act.kind().as_str().into(),
+                    kind: act.as_str().into(),
                 });
             }
-            Body::Draft(d) => d.kind(),
+            BodyKind::Content(kind) => kind,
         };
-        if let Some(since) = self.revoked_since(&head.signer)
+        if let Some(since) = self.revoked_since(signer)
             && since <= t
         {
             return Err(Unauthorized::Revoked {
-                signer: Box::new(head.signer),
+                signer: Box::new(*signer),
                 since,
                 created: t,
             });
@@ -237,11 +262,11 @@ impl Authority {
         let mine: Vec<&Grant> = self
             .grants
             .iter()
-            .filter(|g| g.delegate == head.signer)
+            .filter(|g| g.delegate == *signer)
             .collect();
         if mine.is_empty() {
             return Err(Unauthorized::NoDelegation {
-                signer: Box::new(head.signer),
+                signer: Box::new(*signer),
                 city: Box::new(self.city),
                 created: t,
             });
@@ -255,7 +280,7 @@ impl Authority {
             covered.sort_unstable();
             covered.dedup();
             return Err(Unauthorized::KindNotDelegated {
-                signer: Box::new(head.signer),
+                signer: Box::new(*signer),
                 city: Box::new(self.city),
                 kind: kind.as_str().into(),
                 covered: covered.join(", "),
@@ -272,7 +297,7 @@ impl Authority {
             None => {
                 let g = covering[0];
                 Err(Unauthorized::OutsideDelegation {
-                    signer: Box::new(head.signer),
+                    signer: Box::new(*signer),
                     created: t,
                     from: g.from,
                     until: g.until,

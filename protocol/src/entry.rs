@@ -107,6 +107,10 @@ pub enum EntryError {
     },
     #[error("body: {0}")]
     Draft(#[from] DraftError),
+    /// Valid on its own, but its signer does not speak for its city at its time (the city's
+    /// acts, as this node holds them, decide: see [`crate::authority`]).
+    #[error(transparent)]
+    Unauthorized(#[from] crate::authority::Unauthorized),
 }
 
 /// The four members of a wire line, borrowed from the received bytes.

@@ -26,7 +26,7 @@ pub mod sketch;
 
 pub use draft::{Draft, DraftError, Format};
 pub use act::{Act, ActKind};
-pub use authority::{Authority, Unauthorized};
+pub use authority::{Authority, BodyKind, Unauthorized};
 pub use entry::{Body, Entry, EntryError, Header, Revises};
 pub use id::Id;
 pub use key::{PublicKey, SecretKey};

@@ -51,10 +51,10 @@ proptest! {
         prop_assert_eq!(decoded.head().created, created);
         prop_assert_eq!(decoded.head().signer, key.public());
         prop_assert_eq!(decoded.head().kind.as_str(), "actor");
-        prop_assert_eq!(decoded.draft().title().get("fr"), Some(&title_fr));
-        prop_assert_eq!(decoded.draft().title().get("en"), Some(&title_en));
-        prop_assert_eq!(decoded.draft().themes(), themes);
-        prop_assert_eq!(decoded.draft().tags(), tags.iter().map(String::as_str).collect::<Vec<_>>());
+        prop_assert_eq!(decoded.draft().expect("a content entry").title().get("fr"), Some(&title_fr));
+        prop_assert_eq!(decoded.draft().expect("a content entry").title().get("en"), Some(&title_en));
+        prop_assert_eq!(decoded.draft().expect("a content entry").themes(), themes);
+        prop_assert_eq!(decoded.draft().expect("a content entry").tags(), tags.iter().map(String::as_str).collect::<Vec<_>>());
         prop_assert_eq!(decoded.id(), entry.id());
     }
 

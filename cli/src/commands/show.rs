@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use audacities_node::time::format_utc;
 use audacities_protocol::Entry;
+use audacities_protocol::authority::Signer;
 use audacities_protocol::id::Prefix;
 use serde_json::{Value, json};
 
@@ -41,7 +42,22 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
             .hint(messages.get("hint-verify"))
     })?;
     let head = entry.head();
-    let own_city = head.city == home.city();
+    let authority = home
+        .store()
+        .authority(head.city)
+        .map_err(|e| store_failure(messages, e))?;
+    let city_name = authority
+        .profile()
+        .map(|(_, _, p)| p.name.clone())
+        .or_else(|| (head.city == home.city()).then(|| home.config().city.name.clone()));
+    // A staff key's entry is the city's, "published by" its delegation's label.
+    let published_by = match authority.check(head, entry.body()) {
+        Ok(Signer::Staff { label, .. }) => Some(label.unwrap_or_else(|| head.signer.to_string())),
+        _ => None,
+    };
+    let Some(draft) = entry.draft() else {
+        return Err(Failure::new(messages.with("not-found", &[("id", &id)])));
+    };
     if args.json {
         let wire: Value = serde_json::from_slice(entry.bytes()).unwrap_or(Value::Null);
         return output::json(&json!({
@@ -49,7 +65,8 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
             "kind": head.kind,
             "signer": head.signer.to_string(),
             "city": head.city.to_string(),
-            "city_name": own_city.then(|| home.config().city.name.clone()),
+            "city_name": city_name,
+            "published_by": published_by,
             "created": format_utc(head.created),
             "received": format_utc(stored.received_ms),
             "verified": true,
@@ -57,20 +74,22 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
             "entry": wire,
         }));
     }
-    let draft = entry.draft();
     let lang = reading_lang(messages);
     output::line(output::pick(draft.title(), lang, draft.lang()));
     output::line("");
-    let city = if own_city {
-        format!("{} ({})", head.city, home.config().city.name)
-    } else {
-        head.city.to_string()
+    let city = match &city_name {
+        Some(name) => format!("{name} ({})", head.city),
+        None => head.city.to_string(),
+    };
+    let signer = match &published_by {
+        Some(label) => format!("{label} ({})", head.signer),
+        None => head.signer.to_string(),
     };
     let rows = [
         (messages.get("col-id"), id.to_string()),
         (messages.get("col-kind"), head.kind.clone()),
         (messages.get("col-city"), city),
-        (messages.get("col-signer"), head.signer.to_string()),
+        (messages.get("col-signer"), signer),
         (messages.get("col-created"), format_utc(head.created)),
         (
             messages.get("col-signature"),

@@ -22,6 +22,17 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
     let store = home.store();
     let mut checked = 0u64;
     let mut bad = Vec::new();
+    // The institutional acts first (a handful), then the entries, a page at a time.
+    for bytes in store.acts_raw().map_err(|e| store_failure(messages, e))? {
+        checked += 1;
+        if let Err(e) = Entry::decode(&bytes) {
+            let id = serde_json::from_slice::<serde_json::Value>(&bytes)
+                .ok()
+                .and_then(|v| v.get("id")?.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            bad.push((id, crate::reasons::entry_error(messages, &e)));
+        }
+    }
     let mut after = None;
     loop {
         let page = store

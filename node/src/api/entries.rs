@@ -440,12 +440,12 @@ pub async fn detail(
         match Entry::decode(&stored.bytes) {
             Ok(entry) if entry.id() == stored.id => {
                 shared.verified.insert(stored.id);
-                (true, None, entry.draft().clone())
+                (true, None, content_of(&entry, &stored.bytes)?)
             }
             Ok(entry) => (
                 false,
                 Some("the stored bytes hash to another id".to_owned()),
-                entry.draft().clone(),
+                content_of(&entry, &stored.bytes)?,
             ),
             Err(e) => (
                 false,
@@ -649,4 +649,12 @@ pub async fn publish_draft(shared: &Shared, draft: &Draft) -> Result<Published, 
         id: id.to_string(),
         verdict,
     })
+}
+
+/// The draft of a stored content entry (the `entries` table holds no act).
+fn content_of(entry: &Entry, bytes: &[u8]) -> Result<Draft, ApiError> {
+    match entry.draft() {
+        Some(draft) => Ok(draft.clone()),
+        None => crate::store::stored_draft(bytes).map_err(ApiError::internal),
+    }
 }

@@ -5,10 +5,12 @@ use std::str::FromStr;
 
 use audacities_protocol::draft::Texts;
 use audacities_protocol::model::{Kind, LStr};
+use audacities_protocol::authority::BodyKind;
 use audacities_protocol::{Draft, Entry, Id, PublicKey};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};
 
+use super::acts::{self, Authorities, Outcome};
 use super::error::StoreError;
 use super::{Filter, Inserted, Stored, Summary};
 
@@ -17,6 +19,12 @@ use super::{Filter, Inserted, Stored, Summary};
 /// so that the store thread spends its time on SQLite only.
 pub struct Row {
     id: Id,
+    /// The verified entry, kept for an act (the store applies it to its city's authority).
+    act: Option<Box<Entry>>,
+    signer_key: PublicKey,
+    city_key: PublicKey,
+    created: u64,
+    what: BodyKind,
     id_text: String,
     kind: &'static str,
     lang: String,
@@ -37,10 +45,38 @@ pub struct Row {
 impl Row {
     /// Derives the row of a verified entry.
     pub fn new(entry: Entry) -> Self {
-        let draft = entry.draft();
         let head = entry.head();
+        let Some(draft) = entry.draft() else {
+            // An act: no filter rows, no texts; the store keeps it in `acts`.
+            return Row {
+                id: entry.id(),
+                id_text: entry.id().to_string(),
+                signer_key: head.signer,
+                city_key: head.city,
+                created: head.created,
+                what: entry.body().body_kind(),
+                kind: entry.body().kind_str(),
+                lang: String::new(),
+                signer: head.signer.to_string(),
+                city: head.city.to_string(),
+                created_ms: to_i64(head.created),
+                revises_doc: None,
+                themes: Vec::new(),
+                titles: Vec::new(),
+                texts: Texts::default(),
+                refs: Vec::new(),
+                attrs: Vec::new(),
+                raw: Vec::new(),
+                act: Some(Box::new(entry)),
+            };
+        };
         let row = Row {
             id: entry.id(),
+            act: None,
+            signer_key: head.signer,
+            city_key: head.city,
+            created: head.created,
+            what: BodyKind::Content(draft.kind()),
             id_text: entry.id().to_string(),
             kind: draft.kind().as_str(),
             lang: draft.lang().to_owned(),
@@ -135,7 +171,27 @@ pub(crate) fn insert(
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(StoreError::during("starting a write transaction"))?;
-    let mut out = Vec::with_capacity(rows.len());
+    let mut out: Vec<Option<Inserted>> = (0..rows.len()).map(|_| None).collect();
+    let mut authorities = Authorities::default();
+    // Acts first, in creation order: a delegation allows the staff entries of the same batch.
+    let mut act_rows: Vec<(usize, &Entry)> = rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| r.act.as_deref().map(|e| (i, e)))
+        .collect();
+    act_rows.sort_by_key(|(_, e)| (e.head().created, e.id()));
+    let mut acts_seen = std::collections::HashSet::new();
+    for (i, entry) in act_rows {
+        out[i] = Some(if !acts_seen.insert(entry.id()) {
+            Inserted::Duplicate(entry.id())
+        } else {
+            match acts::insert(&tx, entry, to_u64(received_ms), &mut authorities)? {
+                Outcome::New => Inserted::New(entry.id()),
+                Outcome::Duplicate => Inserted::Duplicate(entry.id()),
+                Outcome::Refused(why) => Inserted::Refused(entry.id(), why),
+            }
+        });
+    }
     {
         let mut entry = tx
             .prepare_cached(
@@ -176,7 +232,23 @@ pub(crate) fn insert(
                  ON CONFLICT DO NOTHING",
             )
             .map_err(StoreError::during(ctx))?;
-        for row in rows {
+        for (i, row) in rows.iter().enumerate() {
+            if row.act.is_some() {
+                continue;
+            }
+            if row.signer_key != row.city_key || authorities.rotated(&tx, row.city_key)? {
+                if let Err(why) = acts::check(
+                    &tx,
+                    &mut authorities,
+                    row.city_key,
+                    &row.signer_key,
+                    row.created,
+                    row.what,
+                )? {
+                    out[i] = Some(Inserted::Refused(row.id, why));
+                    continue;
+                }
+            }
             let changed = entry
                 .execute(params![
                     row.id_text,
@@ -191,7 +263,7 @@ pub(crate) fn insert(
                 ])
                 .map_err(StoreError::during(ctx))?;
             if changed == 0 {
-                out.push(Inserted::Duplicate(row.id));
+                out[i] = Some(Inserted::Duplicate(row.id));
                 continue;
             }
             let rowid = tx.last_insert_rowid();
@@ -221,12 +293,13 @@ pub(crate) fn insert(
                 attr.execute(params![rowid, name, value])
                     .map_err(StoreError::during(ctx))?;
             }
-            out.push(Inserted::New(row.id));
+            out[i] = Some(Inserted::New(row.id));
         }
     }
     tx.commit()
         .map_err(StoreError::during("committing inserted entries"))?;
-    Ok(out)
+    // Every position was given an outcome above.
+    Ok(out.into_iter().flatten().collect())
 }
 
 /// The draft of an entry this store verified when it took it in, read from its stored line

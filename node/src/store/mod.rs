@@ -31,6 +31,7 @@
 //! Local tools read the file directly through the documented `v_*` views (`views.sql`,
 //! `docs/local-tools.md`); tables are internal.
 
+mod acts;
 pub mod browse;
 mod entries;
 mod error;
@@ -57,18 +58,20 @@ pub use peers::MAX_PEERS;
 pub use schema::{BUSY_TIMEOUT, MIGRATIONS, PAGE_SIZE, VIEWS, latest_version};
 
 /// What became of one entry given to [`Store::insert`], in input order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inserted {
     /// Stored now.
     New(Id),
     /// Already stored, or earlier in the same batch: nothing was added.
     Duplicate(Id),
+    /// Valid, but its signer does not speak for its city at its time (the city's acts decide).
+    Refused(Id, audacities_protocol::Unauthorized),
 }
 
 impl Inserted {
     pub fn id(&self) -> Id {
         match self {
-            Inserted::New(id) | Inserted::Duplicate(id) => *id,
+            Inserted::New(id) | Inserted::Duplicate(id) | Inserted::Refused(id, _) => *id,
         }
     }
 
@@ -384,6 +387,21 @@ impl Store {
     /// How many entries of each kind are stored (every kind, zeros included).
     pub fn counts_by_kind(&self) -> Result<BTreeMap<Kind, u64>, StoreError> {
         self.call(entries::counts_by_kind)
+    }
+
+    /// Every institutional act's wire line (profiles, delegations, revocations, rotations), in
+    /// creation order.
+    pub fn acts_raw(&self) -> Result<Vec<Vec<u8>>, StoreError> {
+        self.call(acts::all_raw)
+    }
+
+    /// A city's authority as this node's acts give it: its keys over time, its delegations and
+    /// its latest profile.
+    pub fn authority(
+        &self,
+        city: PublicKey,
+    ) -> Result<audacities_protocol::Authority, StoreError> {
+        self.call(move |conn| acts::load(conn, city))
     }
 
     /// Up to `limit` entries' ids and wire bytes, in id order, after `after` (keyset pagination:

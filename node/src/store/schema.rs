@@ -173,6 +173,24 @@ CREATE TABLE entry_attrs (
 ) WITHOUT ROWID;
 "#;
 
+/// Version 6: institutional acts (city profiles, delegations, revocations, rotations), kept
+/// apart from content: never listed or searched, but synced, exported and verified with it.
+const SCHEMA_V6: &str = r#"
+CREATE TABLE acts (
+    rowid       INTEGER PRIMARY KEY,
+    id          TEXT    NOT NULL UNIQUE
+                CHECK (length(id) = 64 AND id NOT GLOB '*[^0-9a-f]*'),
+    kind        TEXT    NOT NULL,
+    signer      TEXT    NOT NULL,
+    city        TEXT    NOT NULL,
+    created_ms  INTEGER NOT NULL,
+    received_ms INTEGER NOT NULL,
+    raw         BLOB    NOT NULL
+);
+CREATE INDEX acts_city ON acts (city, kind, created_ms);
+CREATE INDEX acts_created_id ON acts (created_ms, id);
+"#;
+
 /// Every migration, in order. The database's `user_version` counts those applied.
 pub const MIGRATIONS: &[M<'static>] = &[
     M::up(SCHEMA_V1).comment("entries, filter tables, full-text index"),
@@ -180,6 +198,7 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(SCHEMA_V3).comment("(created_ms, id) index, trusted cities, peer syncs"),
     M::up(VIEWS).comment("views: v_trusted_cities"),
     M::up(SCHEMA_V5).comment("entry references and scalar fields"),
+    M::up(SCHEMA_V6).comment("institutional acts"),
 ];
 
 /// The first schema version with `entry_refs` and `entry_attrs`: a file migrated from before

@@ -19,18 +19,31 @@ use rusqlite::{Connection, OptionalExtension};
 use super::entries::{parse_id, to_u64};
 use super::error::StoreError;
 
+/// Every entry and act as (created_ms, id), in that order: content and acts are one set to sync.
 pub(crate) fn items(conn: &mut Connection) -> Result<Vec<(u64, Id)>, StoreError> {
     let ctx = "reading the set of entries";
-    let mut stmt = conn
-        .prepare_cached("SELECT created_ms, id FROM entries ORDER BY created_ms, id")
-        .map_err(StoreError::during(ctx))?;
-    let rows = stmt
-        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-        .map_err(StoreError::during(ctx))?;
     let mut out = Vec::new();
-    for row in rows {
-        let (created_ms, id) = row.map_err(StoreError::during(ctx))?;
-        out.push((to_u64(created_ms), parse_id(&id)?));
+    let mut acts = 0;
+    for table in ["acts", "entries"] {
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "SELECT created_ms, id FROM {table} ORDER BY created_ms, id"
+            ))
+            .map_err(StoreError::during(ctx))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .map_err(StoreError::during(ctx))?;
+        for row in rows {
+            let (created_ms, id) = row.map_err(StoreError::during(ctx))?;
+            out.push((to_u64(created_ms), parse_id(&id)?));
+        }
+        if table == "acts" {
+            acts = out.len();
+        }
+    }
+    if acts > 0 {
+        // Two sorted runs (acts, then entries): the stable sort merges them in linear time.
+        out.sort();
     }
     Ok(out)
 }
@@ -68,6 +81,20 @@ pub(crate) fn cache_key(conn: &Connection) -> Result<CacheKey, StoreError> {
 /// lowercase hex sorts as the bytes do), as 64 hex characters.
 fn compute_fingerprint(conn: &Connection) -> Result<String, StoreError> {
     let ctx = "computing the fingerprint of the set";
+    // The acts (a few per city) are merged into the stream of entry ids as it goes.
+    let mut acts: Vec<Id> = Vec::new();
+    {
+        let mut stmt = conn
+            .prepare_cached("SELECT id FROM acts ORDER BY id")
+            .map_err(StoreError::during(ctx))?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(StoreError::during(ctx))?;
+        for row in rows {
+            acts.push(parse_id(&row.map_err(StoreError::during(ctx))?)?);
+        }
+    }
+    let mut acts = acts.into_iter().peekable();
     let mut stmt = conn
         .prepare_cached("SELECT id FROM entries ORDER BY id")
         .map_err(StoreError::during(ctx))?;
@@ -77,7 +104,13 @@ fn compute_fingerprint(conn: &Connection) -> Result<String, StoreError> {
     let mut hasher = blake3::Hasher::new();
     for row in rows {
         let id = parse_id(&row.map_err(StoreError::during(ctx))?)?;
+        while let Some(act) = acts.next_if(|a| *a < id) {
+            hasher.update(act.as_bytes());
+        }
         hasher.update(id.as_bytes());
+    }
+    for act in acts {
+        hasher.update(act.as_bytes());
     }
     Ok(hasher.finalize().to_hex().to_string())
 }
@@ -90,12 +123,22 @@ pub(crate) fn raw_many(
     let mut stmt = conn
         .prepare_cached("SELECT raw FROM entries WHERE id = ?1")
         .map_err(StoreError::during(ctx))?;
+    let mut act = conn
+        .prepare_cached("SELECT raw FROM acts WHERE id = ?1")
+        .map_err(StoreError::during(ctx))?;
     let mut out = Vec::new();
     for id in ids {
-        let raw = stmt
-            .query_row([id.to_string()], |r| r.get::<_, Vec<u8>>(0))
+        let text = id.to_string();
+        let mut raw = stmt
+            .query_row([&text], |r| r.get::<_, Vec<u8>>(0))
             .optional()
             .map_err(StoreError::during(ctx))?;
+        if raw.is_none() {
+            raw = act
+                .query_row([&text], |r| r.get::<_, Vec<u8>>(0))
+                .optional()
+                .map_err(StoreError::during(ctx))?;
+        }
         if let Some(raw) = raw {
             out.push((*id, raw));
         }
@@ -108,10 +151,14 @@ pub(crate) fn contains_many(conn: &mut Connection, ids: &[Id]) -> Result<Vec<boo
     let mut stmt = conn
         .prepare_cached("SELECT 1 FROM entries WHERE id = ?1")
         .map_err(StoreError::during(ctx))?;
+    let mut act = conn
+        .prepare_cached("SELECT 1 FROM acts WHERE id = ?1")
+        .map_err(StoreError::during(ctx))?;
     ids.iter()
         .map(|id| {
-            stmt.exists([id.to_string()])
-                .map_err(StoreError::during(ctx))
+            let text = id.to_string();
+            Ok(stmt.exists([&text]).map_err(StoreError::during(ctx))?
+                || act.exists([&text]).map_err(StoreError::during(ctx))?)
         })
         .collect()
 }
