@@ -27,6 +27,12 @@ impl Failure {
         Self::new(format!("{}{}{cause}", messages.get(id), messages.colon()))
     }
 
+    /// The same failure, its message prefixed (with the file it concerns, …).
+    pub fn prefixed(mut self, prefix: &str) -> Self {
+        self.message = format!("{prefix}{}", self.message);
+        self
+    }
+
     pub fn detail(mut self, detail: impl Into<String>) -> Self {
         self.details.push(detail.into());
         self

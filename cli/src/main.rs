@@ -65,6 +65,10 @@ enum Command {
     Id(commands::id::Args),
     /// The cities this node stores and relays: add, remove, list. — Villes de confiance.
     Trust(commands::trust::Args),
+    /// Staff keys and the city key: delegate, revoke, rotate, list. — Clés et délégations.
+    Key(commands::key::Args),
+    /// The city's signed profile: set, show. — Le profil de la ville.
+    City(commands::city::Args),
     /// Print shell completions. — Complétions pour le shell.
     Completions(commands::completions::Args),
     /// Run the city node: network, sync, local API (Ctrl-C to stop). — Lancer le nœud.
@@ -103,6 +107,8 @@ fn main() -> ExitCode {
         Command::Schema(args) => commands::schema::run(&messages, args),
         Command::Id(args) => commands::id::run(&messages, home, args),
         Command::Trust(args) => commands::trust::run(&messages, home, args),
+        Command::Key(args) => commands::key::run(&messages, home, args),
+        Command::City(args) => commands::city::run(&messages, home, args),
         Command::Completions(args) => commands::completions::run::<Cli>(args),
         Command::Run(args) => commands::run::run(&messages, home, args),
         Command::Status(args) => commands::status::status(&messages, home, args),

@@ -102,6 +102,10 @@ pub struct City {
     pub name: String,
     /// ISO 3166-1 alpha-2 code, e.g. `FR`.
     pub country: String,
+    /// The city this home speaks for, when its signing key is not the city's first key: a
+    /// staff home (`init --staff-of`), or a city home after `key rotate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<audacities_protocol::PublicKey>,
 }
 
 impl Default for City {
@@ -109,6 +113,7 @@ impl Default for City {
         Self {
             name: PLACEHOLDER_CITY.to_owned(),
             country: String::new(),
+            key: None,
         }
     }
 }
@@ -155,8 +160,25 @@ impl Config {
 
 /// The commented `config.toml` that `init` writes.
 pub fn commented_file(city: &str, country: &str) -> String {
+    commented_file_for(city, country, None)
+}
+
+/// [`commented_file`] with the `[city] key` of a staff home.
+pub fn commented_file_for(
+    city: &str,
+    country: &str,
+    key: Option<&audacities_protocol::PublicKey>,
+) -> String {
     let city = toml_string(city);
     let country = toml_string(country);
+    let key = match key {
+        Some(key) => format!(
+            "# The city this home publishes for (a staff home: its own key is keys/staff.key).\n\
+             # La ville pour laquelle ce poste publie (poste d'agent : sa clé est keys/staff.key).\n\
+             key = \"{key}\"\n"
+        ),
+        None => String::new(),
+    };
     format!(
         r#"# AudaCities node configuration — configuration du nœud AudaCities.
 #
@@ -177,7 +199,7 @@ trust = "members"
 name = {city}
 # ISO 3166-1 alpha-2 country code. / Code pays ISO 3166-1 alpha-2.
 country = {country}
-
+{key}
 [publish]
 # Licence (SPDX id) given to drafts that name none. / Licence des brouillons qui n'en donnent pas.
 licence = "CC-BY-4.0"

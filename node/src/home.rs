@@ -3,6 +3,7 @@
 //! ```text
 //! <home>/config.toml      commented configuration (no secrets)
 //! <home>/keys/city.key    the city's ed25519 seed, 32 raw bytes, mode 0600, never printed
+//! <home>/keys/staff.key   instead of city.key in a staff home (`init --staff-of CITYKEY`)
 //! <home>/keys/node.key    this node's libp2p identity: an ed25519 secret, 32 raw bytes, 0600
 //! <home>/commons.db       the SQLite commons (WAL mode), read by local tools through its views
 //! ```
@@ -27,6 +28,8 @@ use crate::trust::Policy;
 
 /// The city key's path inside a home.
 pub const CITY_KEY: &str = "keys/city.key";
+/// A staff home's own key (`init --staff-of`): it signs for the city through a delegation.
+pub const STAFF_KEY: &str = "keys/staff.key";
 /// The node key's path inside a home.
 pub const NODE_KEY: &str = "keys/node.key";
 /// The database's file name inside a home.
@@ -35,8 +38,10 @@ pub const DATABASE: &str = "commons.db";
 /// Why a home could not be created or opened. Each variant names the path.
 #[derive(Debug, thiserror::Error)]
 pub enum HomeError {
-    #[error("{dir}: no AudaCities home here (no {CITY_KEY})")]
+    #[error("{dir}: no AudaCities home here (no {CITY_KEY} or {STAFF_KEY})")]
     NotInitialised { dir: PathBuf },
+    #[error("{dir}: a staff home ({STAFF_KEY}) must name its city in config.toml ([city] key)")]
+    StaffWithoutCity { dir: PathBuf },
     #[error("{dir}: already an AudaCities home; its key was kept and nothing was changed")]
     AlreadyInitialised { dir: PathBuf },
     #[error("{path}: {source}")]
@@ -71,7 +76,7 @@ impl Home {
     /// 0600), a commented config and the database. Never overwrites an existing key.
     pub fn init(dir: &Path, city: &str, country: &str) -> Result<Self, HomeError> {
         let key_path = dir.join(CITY_KEY);
-        if key_path.exists() {
+        if key_path.exists() || dir.join(STAFF_KEY).exists() {
             return Err(HomeError::AlreadyInitialised {
                 dir: dir.to_path_buf(),
             });
@@ -92,9 +97,39 @@ impl Home {
         Self::open(dir)
     }
 
+    /// Creates a staff home at `dir`: its own key (`keys/staff.key`, mode 0600), a node key,
+    /// a config naming `city`, and the database. It publishes for the city once it holds a
+    /// delegation from it (`key delegate` in the city's home, then sync or import).
+    pub fn init_staff(dir: &Path, city: PublicKey) -> Result<Self, HomeError> {
+        let key_path = dir.join(STAFF_KEY);
+        if key_path.exists() || dir.join(CITY_KEY).exists() {
+            return Err(HomeError::AlreadyInitialised {
+                dir: dir.to_path_buf(),
+            });
+        }
+        create_dir(dir)?;
+        create_dir(&dir.join("keys"))?;
+        write_new_private(&key_path, &random_seed()?)?;
+        let config_path = dir.join(config::FILE_NAME);
+        if !config_path.exists() {
+            let text = config::commented_file_for(config::PLACEHOLDER_CITY, "", Some(&city));
+            fs::write(&config_path, text).map_err(|source| HomeError::Io {
+                path: config_path.clone(),
+                source,
+            })?;
+        }
+        Self::open(dir)
+    }
+
     /// Opens an existing home, creating its node key if it has none yet.
     pub fn open(dir: &Path) -> Result<Self, HomeError> {
-        let key = read_key(&dir.join(CITY_KEY)).map_err(|e| match e {
+        let staff_path = dir.join(STAFF_KEY);
+        let key_path = if staff_path.exists() {
+            staff_path
+        } else {
+            dir.join(CITY_KEY)
+        };
+        let key = read_key(&key_path).map_err(|e| match e {
             HomeError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
                 HomeError::NotInitialised {
                     dir: dir.to_path_buf(),
@@ -104,6 +139,11 @@ impl Home {
         })?;
         let peer = node_key(&dir.join(NODE_KEY))?;
         let config = Config::load(dir)?;
+        if dir.join(STAFF_KEY).exists() && config.city.key.is_none() {
+            return Err(HomeError::StaffWithoutCity {
+                dir: dir.to_path_buf(),
+            });
+        }
         let store = Store::open(&dir.join(DATABASE))?;
         Ok(Self {
             dir: dir.to_path_buf(),
@@ -122,9 +162,15 @@ impl Home {
         &self.config
     }
 
-    /// The city's public key, as other cities know it.
+    /// The city's public key, as other cities know it: the city's first key, which names it
+    /// even after it rotates; for a staff home, the city it works for.
     pub fn city(&self) -> PublicKey {
-        self.key.public()
+        self.config.city.key.unwrap_or_else(|| self.key.public())
+    }
+
+    /// Whether this is a staff home: its key signs for the city through a delegation.
+    pub fn is_staff(&self) -> bool {
+        self.dir.join(STAFF_KEY).exists()
     }
 
     /// The key that signs this home's entries.
@@ -149,6 +195,43 @@ impl Home {
     /// The trust policy of this home's config (`trust`), its city and the store's trust list.
     pub fn policy(&self) -> Result<Policy, StoreError> {
         Policy::load(self.config.trust, self.city(), &self.store)
+    }
+
+    /// After `key rotate` stored the rotation act: makes `new` the home's signing key
+    /// (`keys/city.key`, replaced atomically; the old key is kept beside it as
+    /// `keys/city.key.retired-<ms>`, mode 0600) and records the city's first key in config.toml
+    /// (`[city] key`), which keeps naming the city. A running node keeps its old key in
+    /// memory until restarted.
+    pub fn replace_city_key(&self, new: &SecretKey, now_ms: u64) -> Result<(), HomeError> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| HomeError::Io { path, source }
+        };
+        let current = self.dir.join(CITY_KEY);
+        let retired = self.dir.join(format!("{CITY_KEY}.retired-{now_ms}"));
+        let staged = self.dir.join(format!("{CITY_KEY}.new"));
+        let _ = fs::remove_file(&staged);
+        write_new_private(&staged, &new.to_bytes())?;
+        fs::copy(&current, &retired).map_err(io(&retired))?;
+        fs::rename(&staged, &current).map_err(io(&current))?;
+        if self.config.city.key.is_none() {
+            let path = self.dir.join(config::FILE_NAME);
+            let text = fs::read_to_string(&path).unwrap_or_default();
+            let line = format!(
+                "# The city's first key, which names it after `key rotate`. / La première clé de la ville.\nkey = \"{}\"",
+                self.city()
+            );
+            let text = match text.find("\n[city]\n") {
+                Some(at) => {
+                    let end = at + "\n[city]\n".len();
+                    format!("{}{line}\n{}", &text[..end], &text[end..])
+                }
+                None if text.starts_with("[city]\n") => format!("[city]\n{line}\n{}", &text[7..]),
+                None => format!("{text}\n[city]\n{line}\n"),
+            };
+            fs::write(&path, text).map_err(io(&path))?;
+        }
+        Ok(())
     }
 
     pub fn database_path(&self) -> PathBuf {
@@ -182,7 +265,7 @@ fn write_new_private(path: &Path, bytes: &[u8]) -> Result<(), HomeError> {
 }
 
 /// 32 bytes from the operating system's randomness, for a new key.
-fn random_seed() -> Result<[u8; 32], HomeError> {
+pub fn random_seed() -> Result<[u8; 32], HomeError> {
     let mut seed = [0u8; 32];
     getrandom::fill(&mut seed).map_err(|e| HomeError::Random(e.to_string()))?;
     Ok(seed)

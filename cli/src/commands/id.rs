@@ -13,7 +13,7 @@ use crate::output;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Print {"city_key": "...", "peer_id": "..."}.
+    /// Print {"city_key", "signing_key", "staff", "peer_id"}.
     #[arg(long)]
     json: bool,
 }
@@ -23,9 +23,18 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
     let city = home.city().to_string();
     let peer = home.peer_id().to_string();
     if args.json {
-        return output::json(&json!({ "city_key": city, "peer_id": peer }));
+        return output::json(&json!({
+            "city_key": city,
+            "signing_key": home.signing_key().public().to_string(),
+            "staff": home.is_staff(),
+            "peer_id": peer,
+        }));
     }
     output::line(&messages.with("id-city", &[("key", &city)]));
+    let signing = home.signing_key().public().to_string();
+    if signing != city {
+        output::line(&messages.with("id-signing", &[("key", &signing)]));
+    }
     output::line(&messages.with("id-peer", &[("peer", &peer)]));
     output::line("");
     output::line(&messages.with("id-explain", &[("key", &city)]));

@@ -1,11 +1,13 @@
 //! One file per command. Each has its clap `Args` and a `run` that returns a [`Failure`].
 
+pub mod city;
 pub mod completions;
 pub mod demo;
 pub mod export;
 pub mod id;
 pub mod import;
 pub mod init;
+pub mod key;
 pub mod list;
 pub mod publish;
 pub mod run;
@@ -18,7 +20,12 @@ pub mod verify;
 
 use std::path::PathBuf;
 
+use audacities_node::ingest::{self, Report, Verdict};
 use audacities_node::{Home, HomeError};
+use audacities_protocol::authority::BodyKind;
+use audacities_protocol::{Body, Entry, Id};
+
+use crate::client::Client;
 
 use crate::failure::Failure;
 use crate::i18n::{Lang, Messages};
@@ -77,5 +84,70 @@ pub fn reading_lang(messages: &Messages) -> &'static str {
     match messages.lang() {
         Lang::En => "en",
         Lang::Fr => "fr",
+    }
+}
+
+/// Stores signed lines through the running node when there is one (it stores them and
+/// announces them on gossip at once), else through this home's store.
+pub fn submit(messages: &Messages, home: &Home, lines: Vec<Vec<u8>>) -> Result<Report, Failure> {
+    let lines = lines.into_iter().map(Ok);
+    match Client::find(home.dir()) {
+        Some(node) => node
+            .ingest(lines)
+            .map_err(|e| Failure::because(messages, "node-failed", e)),
+        None => {
+            // The home's own city: every policy allows it.
+            let policy = home.policy().map_err(|e| store_failure(messages, e))?;
+            let report = ingest::ingest(home.store(), &policy, lines)
+                .map_err(|e| store_failure(messages, e.source))?;
+            home.store()
+                .finish_indexing()
+                .map_err(|e| store_failure(messages, e))?;
+            Ok(report)
+        }
+    }
+}
+
+/// Signs a body with this home's key for its city, after checking — as every node will — that
+/// the key may speak for the city with this kind now (a staff key outside its delegation is
+/// refused here, before anything is signed).
+pub fn sign(messages: &Messages, home: &Home, body: Body, created: u64) -> Result<Entry, Failure> {
+    let what: BodyKind = body.body_kind();
+    let authority = home
+        .store()
+        .authority(home.city())
+        .map_err(|e| store_failure(messages, e))?;
+    if let Err(why) = authority.check_signer(&home.signing_key().public(), created, what) {
+        let reason = crate::reasons::entry_error(messages, &why.into());
+        let hint = if home.is_staff() {
+            messages.get("hint-staff-delegation")
+        } else {
+            messages.get("hint-verify")
+        };
+        return Err(Failure::new(reason).hint(hint));
+    }
+    Entry::sign_for(body, home.signing_key(), home.city(), created, None).map_err(|e| {
+        Failure::new(crate::reasons::entry_error(messages, &e)).hint(messages.get("hint-verify"))
+    })
+}
+
+/// Signs and stores one act, and says what became of it: its id, or why it was refused.
+pub fn publish_act(
+    messages: &Messages,
+    home: &Home,
+    act: audacities_protocol::Act,
+) -> Result<Id, Failure> {
+    let entry = sign(messages, home, Body::Act(act), audacities_node::time::now_ms())?;
+    let report = submit(messages, home, vec![entry.bytes().to_vec()])?;
+    match report.verdicts.first() {
+        Some(Verdict::Accepted(id) | Verdict::Duplicate(id)) => Ok(*id),
+        Some(Verdict::Rejected(why)) => Err(Failure::new(crate::reasons::entry_error(
+            messages, why,
+        ))
+        .hint(messages.get("hint-verify"))),
+        Some(Verdict::Untrusted { city, .. }) => Err(Failure::new(
+            messages.with("reason-untrusted", &[("city", city)]),
+        )),
+        None => Err(Failure::new(messages.get("node-failed"))),
     }
 }

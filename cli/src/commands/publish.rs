@@ -5,14 +5,13 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use audacities_node::ingest::{self, Verdict};
+use audacities_node::ingest::Verdict;
 use audacities_node::time::now_ms;
-use audacities_protocol::Entry;
+use audacities_protocol::Body;
 use audacities_protocol::draft::{Draft, DraftError, Format};
 use serde_json::{Value, json};
 
-use crate::client::Client;
-use crate::commands::{open_home, store_failure};
+use crate::commands::{open_home, sign, submit};
 use crate::failure::Failure;
 use crate::i18n::Messages;
 use crate::output;
@@ -73,30 +72,12 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
     let created = now_ms();
     let mut signed = Vec::with_capacity(drafts.len());
     for (label, draft) in &drafts {
-        let entry = Entry::sign(draft, home.signing_key(), created, None).map_err(|e| {
-            let reason = crate::reasons::entry_error(messages, &e);
-            Failure::new(format!("{label}{}{reason}", messages.colon()))
-                .hint(messages.get("hint-too-large"))
+        let entry = sign(messages, &home, Body::Draft(draft.clone()), created).map_err(|f| {
+            f.prefixed(&format!("{label}{}", messages.colon()))
         })?;
-        signed.push(entry);
+        signed.push(entry.bytes().to_vec());
     }
-    let lines = signed.iter().map(|e| Ok(e.bytes().to_vec()));
-    let report = match Client::find(home.dir()) {
-        // A running node stores them and announces them on gossip at once.
-        Some(node) => node
-            .ingest(lines)
-            .map_err(|e| Failure::because(messages, "node-failed", e))?,
-        None => {
-            // The home's own city: every policy allows it.
-            let policy = home.policy().map_err(|e| store_failure(messages, e))?;
-            let report = ingest::ingest(home.store(), &policy, lines)
-                .map_err(|e| store_failure(messages, e.source))?;
-            home.store()
-                .finish_indexing()
-                .map_err(|e| store_failure(messages, e))?;
-            report
-        }
-    };
+    let report = submit(messages, &home, signed)?;
 
     let mut published = 0;
     for ((label, draft), verdict) in drafts.iter().zip(&report.verdicts) {

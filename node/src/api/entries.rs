@@ -619,10 +619,17 @@ pub async fn post(
     Ok(Json(published).into_response())
 }
 
-/// Signs a checked draft with the node's city key and ingests it (then gossip).
+/// Signs a checked draft with the node's key for its city (a staff node's key signs for the
+/// city it works for) and ingests it (then gossip); the city's acts decide whether the key may.
 pub async fn publish_draft(shared: &Shared, draft: &Draft) -> Result<Published, ApiError> {
-    let entry = Entry::sign(draft, &shared.signer, crate::time::now_ms(), None)
-        .map_err(ApiError::internal)?;
+    let entry = Entry::sign_for(
+        audacities_protocol::Body::Draft(draft.clone()),
+        &shared.signer,
+        shared.ctx.hello.city,
+        crate::time::now_ms(),
+        None,
+    )
+    .map_err(ApiError::internal)?;
     let id = entry.id();
     let report = shared
         .ingest_local(vec![entry.into_bytes()])
