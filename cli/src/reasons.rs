@@ -1,9 +1,9 @@
 //! Why an entry was refused, in the user's language. The protocol's errors are English (they
 //! also go to logs and peers); this renders each one in French or English for people.
 
-use audacities_protocol::canonical::CanonicalError;
 use audacities_node::time::format_utc;
 use audacities_protocol::Unauthorized;
+use audacities_protocol::canonical::CanonicalError;
 use audacities_protocol::entry::EntryError;
 
 use crate::i18n::{Lang, Messages};
@@ -57,7 +57,11 @@ fn unauthorized(m: &Messages, error: &Unauthorized) -> String {
             created,
         } => m.with(
             "reason-no-delegation",
-            &[("signer", signer), ("city", city), ("created", &when(created))],
+            &[
+                ("signer", signer),
+                ("city", city),
+                ("created", &when(created)),
+            ],
         ),
         Unauthorized::KindNotDelegated {
             signer,
@@ -88,7 +92,11 @@ fn unauthorized(m: &Messages, error: &Unauthorized) -> String {
             created,
         } => m.with(
             "reason-revoked",
-            &[("signer", signer), ("since", &when(since)), ("created", &when(created))],
+            &[
+                ("signer", signer),
+                ("since", &when(since)),
+                ("created", &when(created)),
+            ],
         ),
         Unauthorized::Rotated {
             signer,
@@ -97,7 +105,11 @@ fn unauthorized(m: &Messages, error: &Unauthorized) -> String {
             ..
         } => m.with(
             "reason-rotated",
-            &[("signer", signer), ("rotated", &when(rotated)), ("created", &when(created))],
+            &[
+                ("signer", signer),
+                ("rotated", &when(rotated)),
+                ("created", &when(created)),
+            ],
         ),
         Unauthorized::ActByStaff { kind } => m.with("reason-act-by-staff", &[("kind", kind)]),
     }

@@ -186,8 +186,14 @@ fn list_is_newest_first_and_filters_by_kind_theme_lang_and_city() {
         let entry = entries.iter().find(|e| e.id() == summary.id).unwrap();
         assert_eq!(summary.kind, entry.draft().expect("a content entry").kind());
         assert_eq!(summary.lang, entry.draft().expect("a content entry").lang());
-        assert_eq!(&summary.title, entry.draft().expect("a content entry").title());
-        assert_eq!(summary.themes, entry.draft().expect("a content entry").themes());
+        assert_eq!(
+            &summary.title,
+            entry.draft().expect("a content entry").title()
+        );
+        assert_eq!(
+            summary.themes,
+            entry.draft().expect("a content entry").themes()
+        );
         assert_eq!(summary.created_ms, entry.head().created);
     }
 
@@ -208,7 +214,12 @@ fn list_is_newest_first_and_filters_by_kind_theme_lang_and_city() {
         .unwrap();
     let expected: usize = entries
         .iter()
-        .filter(|e| e.draft().expect("a content entry").themes().contains(&"mobility"))
+        .filter(|e| {
+            e.draft()
+                .expect("a content entry")
+                .themes()
+                .contains(&"mobility")
+        })
         .count()
         + 1;
     assert_eq!(by_theme.len(), expected);

@@ -221,12 +221,18 @@ fn kind_views_return_what_was_signed() {
     let themes: i64 = conn
         .query_row("SELECT count(*) FROM v_entry_themes", [], |r| r.get(0))
         .unwrap();
-    let expected: usize = entries.iter().map(|e| e.draft().expect("a content entry").themes().len()).sum();
+    let expected: usize = entries
+        .iter()
+        .map(|e| e.draft().expect("a content entry").themes().len())
+        .sum();
     assert_eq!(themes as usize, expected);
     let tags: i64 = conn
         .query_row("SELECT count(*) FROM v_entry_tags", [], |r| r.get(0))
         .unwrap();
-    let expected: usize = entries.iter().map(|e| e.draft().expect("a content entry").tags().len()).sum();
+    let expected: usize = entries
+        .iter()
+        .map(|e| e.draft().expect("a content entry").tags().len())
+        .sum();
     assert_eq!(tags as usize, expected);
 
     // v_counts: two of each kind from one city.

@@ -185,14 +185,8 @@ impl Act {
                 if !is_country(&p.country) {
                     c.push(
                         "country",
-                        format!(
-                            "expected an ISO 3166-1 alpha-2 code, got {:?}",
-                            p.country
-                        ),
-                        format!(
-                            "attendu : un code ISO 3166-1 alpha-2, reçu {:?}",
-                            p.country
-                        ),
+                        format!("expected an ISO 3166-1 alpha-2 code, got {:?}", p.country),
+                        format!("attendu : un code ISO 3166-1 alpha-2, reçu {:?}", p.country),
                     );
                 }
                 if let Some(w) = &p.website {
@@ -336,8 +330,14 @@ mod tests {
     #[test]
     fn a_bad_act_names_the_field() {
         let cases = [
-            (json!({"kind": "city_profile", "name": "Lyon", "country": "France"}), "country"),
-            (json!({"kind": "city_profile", "name": " ", "country": "FR"}), "name"),
+            (
+                json!({"kind": "city_profile", "name": "Lyon", "country": "France"}),
+                "country",
+            ),
+            (
+                json!({"kind": "city_profile", "name": " ", "country": "FR"}),
+                "name",
+            ),
             (
                 json!({"kind": "city_profile", "name": "Lyon", "country": "FR", "website": "ftp://x"}),
                 "website",
@@ -354,8 +354,14 @@ mod tests {
                 json!({"kind": "delegation", "delegate": key(2).to_string(), "kinds": [], "until": 5}),
                 "kinds",
             ),
-            (json!({"kind": "revocation", "key": "abc", "since": 1}), "key"),
-            (json!({"kind": "rotation", "new_key": key(3).to_string(), "extra": 1}), "extra"),
+            (
+                json!({"kind": "revocation", "key": "abc", "since": 1}),
+                "key",
+            ),
+            (
+                json!({"kind": "rotation", "new_key": key(3).to_string(), "extra": 1}),
+                "extra",
+            ),
             (json!({"kind": "pardon"}), "kind"),
         ];
         for (value, path) in cases {

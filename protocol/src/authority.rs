@@ -50,7 +50,9 @@ pub enum Unauthorized {
         from: u64,
         until: u64,
     },
-    #[error("head.signer: {signer} was revoked by its city since {since} ms; this entry is dated {created} ms")]
+    #[error(
+        "head.signer: {signer} was revoked by its city since {since} ms; this entry is dated {created} ms"
+    )]
     Revoked {
         signer: Box<PublicKey>,
         since: u64,
@@ -65,7 +67,9 @@ pub enum Unauthorized {
         rotated: u64,
         created: u64,
     },
-    #[error("head.signer: a {kind} act must be signed by the city's own key, not by a delegated staff key")]
+    #[error(
+        "head.signer: a {kind} act must be signed by the city's own key, not by a delegated staff key"
+    )]
     ActByStaff { kind: String },
 }
 
@@ -333,7 +337,10 @@ impl Authority {
                     self.profile = Some((t, entry.id(), p.clone()));
                 }
             }
-            Act::Delegation(d) => self.grants.push(grant(entry.id(), d, t, self.revoked_since(&d.delegate))),
+            Act::Delegation(d) => {
+                self.grants
+                    .push(grant(entry.id(), d, t, self.revoked_since(&d.delegate)))
+            }
             Act::Revocation(r) => {
                 self.revocations.push((r.key, r.since));
                 let since = self.revoked_since(&r.key);
@@ -454,7 +461,12 @@ mod tests {
             verdict(&state, &content("method", &secret(3), &city, 2 * DAY)),
             Err(Unauthorized::NoDelegation { .. })
         ));
-        let staff_act = act(delegation(&secret(4), &["method"], 9 * DAY), &staff, &city, 2 * DAY);
+        let staff_act = act(
+            delegation(&secret(4), &["method"], 9 * DAY),
+            &staff,
+            &city,
+            2 * DAY,
+        );
         assert!(matches!(
             verdict(&state, &staff_act),
             Err(Unauthorized::ActByStaff { .. })
@@ -513,8 +525,18 @@ mod tests {
         );
         // The new key delegates; the old one no longer can.
         let staff = secret(2);
-        let by_new = act(delegation(&staff, &["skill"], 40 * DAY), &new, &city, 12 * DAY);
-        let by_old = act(delegation(&secret(6), &["skill"], 40 * DAY), &city, &city, 12 * DAY);
+        let by_new = act(
+            delegation(&staff, &["skill"], 40 * DAY),
+            &new,
+            &city,
+            12 * DAY,
+        );
+        let by_old = act(
+            delegation(&secret(6), &["skill"], 40 * DAY),
+            &city,
+            &city,
+            12 * DAY,
+        );
         let state = Authority::from_acts(city.public(), [&by_old, &rot, &by_new]);
         assert_eq!(state.grants().len(), 1);
         assert_eq!(state.grants()[0].delegate, staff.public());

@@ -169,7 +169,13 @@ impl Entry {
         created: u64,
         revises: Option<Revises>,
     ) -> Result<Self, EntryError> {
-        Self::sign_for(Body::Draft(draft.clone()), key, key.public(), created, revises)
+        Self::sign_for(
+            Body::Draft(draft.clone()),
+            key,
+            key.public(),
+            created,
+            revises,
+        )
     }
 
     /// Signs a body with `key` for `city`: the city's own key, the key it rotated to, or a staff
@@ -304,7 +310,10 @@ impl Entry {
         }
         let body = if is_act {
             if head.revises.is_some() {
-                return Err(shape("head.revises", "an act is never a version of anything"));
+                return Err(shape(
+                    "head.revises",
+                    "an act is never a version of anything",
+                ));
             }
             let act = Act::from_value(body)?;
             act.check_head(&head)?;

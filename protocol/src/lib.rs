@@ -24,9 +24,9 @@ pub mod model;
 pub mod reconcile;
 pub mod sketch;
 
-pub use draft::{Draft, DraftError, Format};
 pub use act::{Act, ActKind};
 pub use authority::{Authority, BodyKind, Unauthorized};
+pub use draft::{Draft, DraftError, Format};
 pub use entry::{Body, Entry, EntryError, Header, Revises};
 pub use id::Id;
 pub use key::{PublicKey, SecretKey};

@@ -23,7 +23,11 @@ fn rejected(verdict: &Verdict) -> &EntryError {
 }
 
 fn valid_body() -> Value {
-    entry(1, 0).draft().expect("a content entry").value().clone()
+    entry(1, 0)
+        .draft()
+        .expect("a content entry")
+        .value()
+        .clone()
 }
 
 #[test]
@@ -97,7 +101,11 @@ fn a_header_claiming_another_key_is_refused() {
     let mut head = genuine.head().clone();
     head.signer = city(2).public();
     head.city = city(2).public();
-    let forged = relabel(&city(1), head, genuine.draft().expect("a content entry").value().clone());
+    let forged = relabel(
+        &city(1),
+        head,
+        genuine.draft().expect("a content entry").value().clone(),
+    );
     // Changing the key without recomputing the id is caught by the id.
     let mut renamed = parse_line(genuine.bytes());
     renamed["head"]["signer"] = json!(city(2).public().to_string());
@@ -216,7 +224,11 @@ fn a_staff_key_without_a_delegation_is_refused() {
     let genuine = entry(1, 11);
     let mut head = genuine.head().clone();
     head.signer = city(3).public();
-    let line = relabel(&city(3), head, genuine.draft().expect("a content entry").value().clone());
+    let line = relabel(
+        &city(3),
+        head,
+        genuine.draft().expect("a content entry").value().clone(),
+    );
     let report = node.import(&[line]);
     assert!(matches!(
         rejected(&report.verdicts[0]),

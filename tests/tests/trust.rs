@@ -89,7 +89,15 @@ fn a_trusted_city_forged_into_the_header_of_a_strangers_entry_is_still_refused()
     let mut head = entry(5, 6).head().clone();
     head.city = city(1).public();
     head.signer = city(1).public();
-    let line = audacities_tests::relabel(&city(5), head, entry(5, 6).draft().expect("a content entry").value().clone());
+    let line = audacities_tests::relabel(
+        &city(5),
+        head,
+        entry(5, 6)
+            .draft()
+            .expect("a content entry")
+            .value()
+            .clone(),
+    );
     let report = node.import(&[line]);
     assert!(matches!(
         &report.verdicts[0],

@@ -75,7 +75,9 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
             }
             let id = publish_act(messages, &home, Act::CityProfile(profile.clone()))?;
             if json {
-                return output::json(&json!({"id": id.to_string(), "profile": profile_json(&profile)}));
+                return output::json(
+                    &json!({"id": id.to_string(), "profile": profile_json(&profile)}),
+                );
             }
             output::line(&messages.with("city-set", &[("name", &profile.name)]));
             output::line(&messages.with("act-id", &[("id", &id)]));
@@ -132,7 +134,10 @@ pub fn profile_from_config(home: &Home) -> CityProfile {
 
 /// Publishes the first profile of a new city home (skipped, with no error, while the city has
 /// no name or country yet: `city set` publishes it later).
-pub fn publish_first(messages: &Messages, home: &Home) -> Result<Option<audacities_protocol::Id>, Failure> {
+pub fn publish_first(
+    messages: &Messages,
+    home: &Home,
+) -> Result<Option<audacities_protocol::Id>, Failure> {
     if home.config().has_placeholder_city() || home.config().city.country.is_empty() {
         return Ok(None);
     }

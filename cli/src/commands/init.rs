@@ -63,7 +63,12 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
     Ok(())
 }
 
-fn staff(messages: &Messages, dir: &std::path::Path, city: &str, json: bool) -> Result<(), Failure> {
+fn staff(
+    messages: &Messages,
+    dir: &std::path::Path,
+    city: &str,
+    json: bool,
+) -> Result<(), Failure> {
     let city: PublicKey = city.trim().parse().map_err(|e| {
         Failure::because(messages, "bad-key", e).hint(messages.get("hint-staff-of"))
     })?;

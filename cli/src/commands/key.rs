@@ -81,9 +81,8 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
 }
 
 fn parse_key(messages: &Messages, text: &str) -> Result<PublicKey, Failure> {
-    PublicKey::from_str(text.trim()).map_err(|e| {
-        Failure::because(messages, "bad-key", e).hint(messages.get("hint-staff-key"))
-    })
+    PublicKey::from_str(text.trim())
+        .map_err(|e| Failure::because(messages, "bad-key", e).hint(messages.get("hint-staff-key")))
 }
 
 /// A date (through the end of that day) or a moment, in UTC milliseconds.
@@ -192,10 +191,7 @@ fn rotate(messages: &Messages, home: Option<PathBuf>, json: bool) -> Result<(), 
             "id": id.to_string(), "city": city.to_string(), "new_key": new.public().to_string(),
         }));
     }
-    output::line(&messages.with(
-        "key-rotated",
-        &[("city", &city), ("key", &new.public())],
-    ));
+    output::line(&messages.with("key-rotated", &[("city", &city), ("key", &new.public())]));
     output::line(&messages.with("act-id", &[("id", &id)]));
     Ok(())
 }

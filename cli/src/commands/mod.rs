@@ -137,14 +137,19 @@ pub fn publish_act(
     home: &Home,
     act: audacities_protocol::Act,
 ) -> Result<Id, Failure> {
-    let entry = sign(messages, home, Body::Act(act), audacities_node::time::now_ms())?;
+    let entry = sign(
+        messages,
+        home,
+        Body::Act(act),
+        audacities_node::time::now_ms(),
+    )?;
     let report = submit(messages, home, vec![entry.bytes().to_vec()])?;
     match report.verdicts.first() {
         Some(Verdict::Accepted(id) | Verdict::Duplicate(id)) => Ok(*id),
-        Some(Verdict::Rejected(why)) => Err(Failure::new(crate::reasons::entry_error(
-            messages, why,
-        ))
-        .hint(messages.get("hint-verify"))),
+        Some(Verdict::Rejected(why)) => {
+            Err(Failure::new(crate::reasons::entry_error(messages, why))
+                .hint(messages.get("hint-verify")))
+        }
         Some(Verdict::Untrusted { city, .. }) => Err(Failure::new(
             messages.with("reason-untrusted", &[("city", city)]),
         )),

@@ -72,9 +72,8 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
     let created = now_ms();
     let mut signed = Vec::with_capacity(drafts.len());
     for (label, draft) in &drafts {
-        let entry = sign(messages, &home, Body::Draft(draft.clone()), created).map_err(|f| {
-            f.prefixed(&format!("{label}{}", messages.colon()))
-        })?;
+        let entry = sign(messages, &home, Body::Draft(draft.clone()), created)
+            .map_err(|f| f.prefixed(&format!("{label}{}", messages.colon())))?;
         signed.push(entry.bytes().to_vec());
     }
     let report = submit(messages, &home, signed)?;

@@ -371,8 +371,11 @@ pub struct Detail {
     pub lang: String,
     pub signer: PublicKey,
     pub city: PublicKey,
-    /// The city's name when this node knows it (its own city, or a trust-list label).
+    /// The city's name when this node knows it (its signed profile, else its own config or a
+    /// trust-list label).
     pub city_name: Option<String>,
+    /// For an entry a staff key signed for the city: its delegation's label (else the key).
+    pub published_by: Option<String>,
     pub created: String,
     pub created_ms: u64,
     pub received_ms: u64,
@@ -457,7 +460,7 @@ pub async fn detail(
     let revises = serde_json::from_slice::<serde_json::Value>(&stored.bytes)
         .ok()
         .and_then(|line| line.get("head")?.get("revises").cloned());
-    let names = names_of(shared, found.members);
+    let names = names_of(shared, found.members, found.profiles);
     Ok((
         Detail {
             id: stored.id,
@@ -466,6 +469,7 @@ pub async fn detail(
             signer: stored.signer,
             city: stored.city,
             city_name: names.get(&stored.city).cloned(),
+            published_by: found.published_by,
             created: format_utc(stored.created_ms),
             created_ms: stored.created_ms,
             received_ms: stored.received_ms,
@@ -482,16 +486,19 @@ pub async fn detail(
     ))
 }
 
-/// City names from the trust list's labels, and this node's own.
+/// City names: the trust list's labels, this node's own config, then — signed by the cities
+/// themselves, so preferred — their profiles.
 fn names_of(
     shared: &Shared,
     members: Vec<crate::store::Member>,
+    profiles: Vec<(PublicKey, String)>,
 ) -> std::collections::HashMap<PublicKey, String> {
     let mut names: std::collections::HashMap<PublicKey, String> = members
         .into_iter()
         .filter_map(|m| Some((m.city, m.label?)))
         .collect();
     names.insert(shared.ctx.hello.city, shared.config.city.name.clone());
+    names.extend(profiles);
     names
 }
 
@@ -499,11 +506,11 @@ fn names_of(
 pub async fn city_names(
     shared: &Shared,
 ) -> Result<std::collections::HashMap<PublicKey, String>, ApiError> {
-    let members = shared
+    let (members, profiles) = shared
         .store()
-        .call_async(crate::store::members_list)
+        .call_async(crate::store::names_sources)
         .await?;
-    Ok(names_of(shared, members))
+    Ok(names_of(shared, members, profiles))
 }
 
 /// `GET /api/v1/entries/{id}`

@@ -37,9 +37,7 @@ impl Authorities {
             self.cities.insert(key, state);
         }
         // Just inserted when absent.
-        self.cities
-            .get(&key)
-            .ok_or(StoreError::Closed)
+        self.cities.get(&key).ok_or(StoreError::Closed)
     }
 
     /// Whether `city` has moved to another key (so that even its first key's entries must be
@@ -74,6 +72,26 @@ pub(crate) fn load(conn: &Connection, city: PublicKey) -> Result<Authority, Stor
         }
     }
     Ok(Authority::from_acts(city, &acts))
+}
+
+/// The name each city gives itself in its latest profile (signed by its key then in force).
+pub(crate) fn profile_names(conn: &Connection) -> Result<Vec<(PublicKey, String)>, StoreError> {
+    let ctx = "reading city profiles";
+    let cities: Vec<String> = conn
+        .prepare_cached("SELECT DISTINCT city FROM acts WHERE kind = 'city_profile'")
+        .and_then(|mut s| {
+            s.query_map([], |r| r.get::<_, String>(0))?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(StoreError::during(ctx))?;
+    let mut out = Vec::with_capacity(cities.len());
+    for city in cities {
+        let Ok(city) = parse_key(&city) else { continue };
+        if let Some((_, _, profile)) = load(conn, city)?.profile() {
+            out.push((city, profile.name.clone()));
+        }
+    }
+    Ok(out)
 }
 
 /// What became of an act offered to the store.

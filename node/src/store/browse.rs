@@ -8,8 +8,9 @@ use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
-use audacities_protocol::Id;
+use audacities_protocol::authority::{BodyKind, Signer};
 use audacities_protocol::model::Kind;
+use audacities_protocol::{Id, PublicKey};
 use rusqlite::types::Value;
 use rusqlite::{Connection, params, params_from_iter};
 use serde::Serialize;
@@ -555,6 +556,10 @@ pub struct Detail {
     pub versions: Vec<Summary>,
     /// The trust list, for the names of cities.
     pub members: Vec<Member>,
+    /// The names cities give themselves in their latest signed profiles.
+    pub profiles: Vec<(PublicKey, String)>,
+    /// For an entry signed by a staff key: its delegation's label (else the key).
+    pub published_by: Option<String>,
 }
 
 /// [`Detail`] of the one entry whose id starts with `prefix`.
@@ -574,6 +579,16 @@ pub(crate) fn detail(
     let doc = revised_doc(&stored.bytes).unwrap_or(id);
     let versions = versions(conn, doc)?;
     let members = super::members::list(conn)?;
+    let profiles = super::acts::profile_names(conn)?;
+    let authority = super::acts::load(conn, stored.city)?;
+    let published_by = match authority.check_signer(
+        &stored.signer,
+        stored.created_ms,
+        BodyKind::Content(stored.kind),
+    ) {
+        Ok(Signer::Staff { label, .. }) => Some(label.unwrap_or_else(|| stored.signer.to_string())),
+        _ => None,
+    };
     conn.execute_batch("COMMIT")
         .map_err(StoreError::during("ending a read"))?;
     Ok(Detail {
@@ -582,6 +597,8 @@ pub(crate) fn detail(
         links_in,
         versions,
         members,
+        profiles,
+        published_by,
     })
 }
 

@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+use audacities_protocol::authority::BodyKind;
 use audacities_protocol::draft::Texts;
 use audacities_protocol::model::{Kind, LStr};
-use audacities_protocol::authority::BodyKind;
 use audacities_protocol::{Draft, Entry, Id, PublicKey};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};

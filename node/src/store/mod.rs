@@ -53,7 +53,13 @@ use serde::Serialize;
 pub use entries::{Row, stored_draft};
 pub use error::StoreError;
 pub use handle::{Store, THREAD_NAME};
-pub(crate) use members::list as members_list;
+
+/// The trust list and the names cities give themselves in their profiles, read together.
+pub(crate) fn names_sources(
+    conn: &mut rusqlite::Connection,
+) -> Result<(Vec<Member>, Vec<(PublicKey, String)>), StoreError> {
+    Ok((members::list(conn)?, acts::profile_names(conn)?))
+}
 pub use peers::MAX_PEERS;
 pub use schema::{BUSY_TIMEOUT, MIGRATIONS, PAGE_SIZE, VIEWS, latest_version};
 
@@ -397,10 +403,7 @@ impl Store {
 
     /// A city's authority as this node's acts give it: its keys over time, its delegations and
     /// its latest profile.
-    pub fn authority(
-        &self,
-        city: PublicKey,
-    ) -> Result<audacities_protocol::Authority, StoreError> {
+    pub fn authority(&self, city: PublicKey) -> Result<audacities_protocol::Authority, StoreError> {
         self.call(move |conn| acts::load(conn, city))
     }
 

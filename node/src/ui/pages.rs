@@ -723,7 +723,10 @@ async fn entry_page(
             .unwrap_or_else(|| format!("{}…", &detail.city.to_string()[..12])),
         city_key: detail.city.to_string(),
         signer: detail.signer.to_string(),
-        published_by: (detail.signer != detail.city).then(|| detail.signer.to_string()),
+        published_by: detail
+            .published_by
+            .clone()
+            .or_else(|| (detail.signer != detail.city).then(|| detail.signer.to_string())),
         verified: detail.verified,
         verify_error: detail.verify_error.clone().unwrap_or_default(),
         date: render::date(detail.created_ms),

@@ -1,0 +1,342 @@
+//! A city's institutional acts across three real nodes on 127.0.0.1 (mDNS off, each test in its
+//! own commons): a delegated staff key publishes for the city everywhere, only within its kinds
+//! and dates; a revocation reaches every node, which then refuse the key's later entries and drop
+//! those already stored from after its `since`; a rotation keeps earlier entries the city's and
+//! refuses the old key after it.
+
+use audacities_node::ingest::Verdict;
+use audacities_node::time::now_ms;
+use audacities_protocol::act::{CityProfile, Delegation, Revocation, Rotation};
+use audacities_protocol::entry::EntryError;
+use audacities_protocol::model::Kind;
+use audacities_protocol::{Act, Body, Draft, Entry, Id, SecretKey, Unauthorized};
+use audacities_tests::net::{Net, Setup, TestNode, secs, stop_all, wait_for_mesh, wait_until};
+use audacities_tests::{city, draft};
+
+const MINUTE: u64 = 60_000;
+const DAY: u64 = 86_400_000;
+
+fn act(act: Act, key: &SecretKey, city: &SecretKey, created: u64) -> Vec<u8> {
+    Entry::sign_for(Body::Act(act), key, city.public(), created, None)
+        .expect("sign an act")
+        .into_bytes()
+}
+
+fn content(d: Draft, key: &SecretKey, city: &SecretKey, created: u64) -> Entry {
+    Entry::sign_for(Body::Draft(d), key, city.public(), created, None).expect("sign")
+}
+
+/// A skill draft: a kind the staff key is not delegated for.
+fn skill() -> Draft {
+    Draft::parse(
+        include_str!("../../examples/12-skill-en.toml"),
+        audacities_protocol::Format::Toml,
+    )
+    .expect("the example is valid")
+}
+
+async fn three(net: &Net) -> (TestNode, TestNode, TestNode) {
+    let a = TestNode::start_with(net, Setup::named("A")).await;
+    let b = TestNode::start_with(net, Setup::named("B").peer(a.addr().await)).await;
+    let c = TestNode::start_with(net, Setup::named("C").peer(b.addr().await)).await;
+    wait_for_mesh(&[&a, &b, &c], &[1, 1, 1], secs(15)).await;
+    (a, b, c)
+}
+
+/// Offers one line to a node as if it arrived from anywhere; its verdict.
+async fn offer(node: &TestNode, line: Vec<u8>) -> Verdict {
+    let report = node
+        .node()
+        .shared()
+        .ingest_local(vec![line])
+        .await
+        .unwrap_or_else(|e| panic!("{}: ingest: {e}", node.name));
+    report.verdicts.into_iter().next().expect("one verdict")
+}
+
+fn unauthorized(verdict: &Verdict) -> &Unauthorized {
+    match verdict {
+        Verdict::Rejected(EntryError::Unauthorized(u)) => u,
+        other => panic!("expected an unauthorized verdict, got {other:?}"),
+    }
+}
+
+/// The entry as a node's API shows it: (city, city name, published by).
+async fn shown(node: &TestNode, id: Id) -> serde_json::Value {
+    let (detail, _, _) =
+        audacities_node::api::entries::detail(node.node().shared(), &id.to_string())
+            .await
+            .unwrap_or_else(|e| panic!("{}: detail of {id}: {e:?}", node.name));
+    serde_json::to_value(detail).expect("detail is JSON")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_delegated_staff_key_publishes_for_its_city_everywhere_within_its_scope_only() {
+    let net = Net::new();
+    let (a, b, c) = three(&net).await;
+    let lyon = city(61);
+    let staff = city(62);
+    let former = city(63);
+    let now = now_ms();
+
+    let profile = act(
+        Act::CityProfile(CityProfile {
+            name: "Lyon".into(),
+            country: "FR".into(),
+            website: Some("https://www.lyon.fr".into()),
+            languages: vec!["fr".into(), "en".into()],
+            contact: None,
+        }),
+        &lyon,
+        &lyon,
+        now - 3 * DAY,
+    );
+    let delegation = act(
+        Act::Delegation(Delegation {
+            delegate: staff.public(),
+            kinds: vec!["governance_practice".into(), "scenario".into()],
+            until: now + 30 * DAY,
+            label: Some("Service innovation".into()),
+        }),
+        &lyon,
+        &lyon,
+        now - 2 * DAY,
+    );
+    // A delegation that ended yesterday.
+    let expired = act(
+        Act::Delegation(Delegation {
+            delegate: former.public(),
+            kinds: vec!["governance_practice".into()],
+            until: now - DAY,
+            label: None,
+        }),
+        &lyon,
+        &lyon,
+        now - 2 * DAY,
+    );
+    let acts: Vec<Id> = a.publish(vec![profile, delegation, expired]).await;
+    for node in [&a, &b, &c] {
+        wait_until(
+            &format!("{} holds Lyon's acts", node.name),
+            secs(10),
+            async || node.holds(&acts).await,
+        )
+        .await;
+    }
+
+    // Published on B by the staff key: accepted on every node, shown as Lyon's.
+    let practice = content(draft(6_201), &staff, &lyon, now - MINUTE);
+    let ids = b.publish(vec![practice.bytes().to_vec()]).await;
+    for node in [&a, &b, &c] {
+        wait_until(
+            &format!("{} holds the staff entry", node.name),
+            secs(10),
+            async || node.holds(&ids).await,
+        )
+        .await;
+        let detail = shown(node, practice.id()).await;
+        assert_eq!(detail["city"], lyon.public().to_string(), "{}", node.name);
+        assert_eq!(
+            detail["city_name"], "Lyon",
+            "{}: the profile's name",
+            node.name
+        );
+        assert_eq!(
+            detail["published_by"], "Service innovation",
+            "{}",
+            node.name
+        );
+        assert_eq!(detail["signer"], staff.public().to_string());
+        assert_eq!(detail["verified"], true);
+    }
+
+    // Out of scope (a kind not delegated), from an expired delegation, or with no delegation:
+    // every node refuses it when it arrives, and nothing is stored.
+    let off_kind = content(skill(), &staff, &lyon, now - MINUTE);
+    let too_late = content(draft(6_202), &former, &lyon, now - MINUTE);
+    let stranger = content(draft(6_203), &city(64), &lyon, now - MINUTE);
+    for node in [&a, &b, &c] {
+        let v = offer(node, off_kind.bytes().to_vec()).await;
+        assert!(
+            matches!(unauthorized(&v), Unauthorized::KindNotDelegated { kind, .. } if kind == Kind::Skill.as_str()),
+            "{}: {v:?}",
+            node.name
+        );
+        let v = offer(node, too_late.bytes().to_vec()).await;
+        assert!(
+            matches!(unauthorized(&v), Unauthorized::OutsideDelegation { .. }),
+            "{}: {v:?}",
+            node.name
+        );
+        let v = offer(node, stranger.bytes().to_vec()).await;
+        assert!(
+            matches!(unauthorized(&v), Unauthorized::NoDelegation { .. }),
+            "{}: {v:?}",
+            node.name
+        );
+        assert_eq!(
+            node.lacking(&[off_kind.id(), too_late.id(), stranger.id()])
+                .await
+                .len(),
+            3,
+            "{}: none of them is stored",
+            node.name
+        );
+    }
+    stop_all([c, b, a]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revocation_reaches_every_node_which_then_refuses_and_drops_the_keys_later_entries() {
+    let net = Net::new();
+    let (a, b, c) = three(&net).await;
+    let napoli = city(71);
+    let laptop = city(72);
+    let now = now_ms();
+    let delegation = act(
+        Act::Delegation(Delegation {
+            delegate: laptop.public(),
+            kinds: vec!["governance_practice".into()],
+            until: now + 30 * DAY,
+            label: Some("Assessorato ai beni comuni".into()),
+        }),
+        &napoli,
+        &napoli,
+        now - DAY,
+    );
+    let delegated = a.publish(vec![delegation]).await;
+    wait_until("B holds the delegation", secs(10), async || {
+        b.holds(&delegated).await
+    })
+    .await;
+    // Before the laptop was lost, and after.
+    let before = content(draft(7_101), &laptop, &napoli, now - 10 * MINUTE);
+    let after = content(draft(7_102), &laptop, &napoli, now - 2 * MINUTE);
+    b.publish(vec![before.bytes().to_vec(), after.bytes().to_vec()])
+        .await;
+    for node in [&a, &b, &c] {
+        wait_until(
+            &format!("{} holds both staff entries", node.name),
+            secs(10),
+            async || node.holds(&[before.id(), after.id()]).await,
+        )
+        .await;
+    }
+
+    // The laptop was lost five minutes ago: the city revokes its key since then, on C.
+    let revocation = act(
+        Act::Revocation(Revocation {
+            key: laptop.public(),
+            since: now - 5 * MINUTE,
+        }),
+        &napoli,
+        &napoli,
+        now,
+    );
+    let revoked = c.publish(vec![revocation]).await;
+    for node in [&a, &b, &c] {
+        wait_until(
+            &format!(
+                "{} holds the revocation and dropped the later entry",
+                node.name
+            ),
+            secs(10),
+            async || {
+                node.holds(&revoked).await?;
+                if node.lacking(&[after.id()]).await.is_empty() {
+                    return Err(format!("{} still holds the entry after `since`", node.name));
+                }
+                Ok(())
+            },
+        )
+        .await;
+        node.holds(&[before.id()])
+            .await
+            .unwrap_or_else(|e| panic!("the entry from before `since` stays: {e}"));
+    }
+    // What the key signs now is refused everywhere, as is the dropped entry offered again.
+    let stolen = content(draft(7_103), &laptop, &napoli, now_ms());
+    for node in [&a, &b, &c] {
+        for line in [stolen.bytes().to_vec(), after.bytes().to_vec()] {
+            let v = offer(node, line).await;
+            assert!(
+                matches!(unauthorized(&v), Unauthorized::Revoked { .. }),
+                "{}: {v:?}",
+                node.name
+            );
+        }
+    }
+    // Sync settles: every node holds the same set.
+    wait_until("the three nodes agree", secs(10), async || {
+        let (fa, fb, fc) = (
+            a.fingerprint().await,
+            b.fingerprint().await,
+            c.fingerprint().await,
+        );
+        if fa == fb && fb == fc {
+            Ok(())
+        } else {
+            Err(format!("fingerprints {fa:.8} {fb:.8} {fc:.8}"))
+        }
+    })
+    .await;
+    stop_all([c, b, a]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotation_keeps_earlier_entries_attributed_and_refuses_the_old_key_after_it() {
+    let net = Net::new();
+    let (a, b, c) = three(&net).await;
+    let torino = city(81);
+    let new_key = city(82);
+    let now = now_ms();
+    let earlier = content(draft(8_101), &torino, &torino, now - DAY);
+    a.publish(vec![earlier.bytes().to_vec()]).await;
+    let rotation = act(
+        Act::Rotation(Rotation {
+            new_key: new_key.public(),
+        }),
+        &torino,
+        &torino,
+        now - 10 * MINUTE,
+    );
+    let rotated = a.publish(vec![rotation]).await;
+    let by_new = content(draft(8_102), &new_key, &torino, now - MINUTE);
+    for node in [&a, &b, &c] {
+        wait_until(
+            &format!("{} holds the rotation", node.name),
+            secs(10),
+            async || {
+                node.holds(&rotated).await?;
+                node.holds(&[earlier.id()]).await
+            },
+        )
+        .await;
+    }
+    let ids = c.publish(vec![by_new.bytes().to_vec()]).await;
+    let old_after = content(draft(8_103), &torino, &torino, now - MINUTE);
+    for node in [&a, &b, &c] {
+        wait_until(
+            &format!("{} holds the new key's entry", node.name),
+            secs(10),
+            async || node.holds(&ids).await,
+        )
+        .await;
+        for id in [earlier.id(), by_new.id()] {
+            let detail = shown(node, id).await;
+            assert_eq!(detail["city"], torino.public().to_string(), "{}", node.name);
+            assert_eq!(
+                detail["published_by"],
+                serde_json::Value::Null,
+                "the city's own key"
+            );
+        }
+        let v = offer(node, old_after.bytes().to_vec()).await;
+        assert!(
+            matches!(unauthorized(&v), Unauthorized::Rotated { .. }),
+            "{}: {v:?}",
+            node.name
+        );
+    }
+    stop_all([c, b, a]).await;
+}
