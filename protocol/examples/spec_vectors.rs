@@ -1,12 +1,13 @@
 //! Prints the test vectors of `SPEC.md` §7 from their inputs:
 //! `cargo run -p audacities-protocol --example spec_vectors`.
 
-use audacities_protocol::{Draft, Entry, SecretKey, canonical, entry};
+use audacities_protocol::{Act, Body, Draft, Entry, PublicKey, SecretKey, canonical, entry};
 
-/// (name, seed byte, created ms, body JSON)
-pub const INPUTS: [(&str, u8, u64, &str); 2] = [
+/// (name, seed byte, city seed byte (the signer's own when equal), created ms, body JSON)
+pub const INPUTS: [(&str, u8, u8, u64, &str); 4] = [
     (
         "actor-fr",
+        1,
         1,
         1_764_000_000_000,
         r#"{"actor_category":"citizen_commons","kind":"actor","lang":"fr","licence":"CC-BY-4.0","sector":"non_profit","themes":["participation","public_space"],"title":{"en":"Ex Asilo Filangieri community","fr":"Communauté de l'Ex Asilo Filangieri"}}"#,
@@ -14,17 +15,38 @@ pub const INPUTS: [(&str, u8, u64, &str); 2] = [
     (
         "indicator-en",
         2,
+        2,
         1_764_000_000_001,
         r#"{"code":"LOCAL-STR-1","computation":{"en":"Listings with a registration number / all listings"},"definition":{"en":"Share of short-term rental listings showing a valid registration number"},"framework":"local","kind":"indicator","lang":"en","licence":"CC0-1.0","observations":[{"area":"Paris","period":"2024","value":"0.62"}],"themes":["housing","tourism"],"title":{"en":"Registered short-term rentals","fr":"Meublés de tourisme enregistrés"},"unit":"ratio"}"#,
+    ),
+    (
+        "delegation",
+        1,
+        1,
+        1_764_000_000_002,
+        r#"{"delegate":"8139770ea87d175f56a35466c34c7ecccb8d8a91b4ee37a25df60f5b8fc9b394","kind":"delegation","kinds":["actor","case_study"],"label":"Service innovation","until":1830297599999}"#,
+    ),
+    (
+        "staff-actor",
+        2,
+        1,
+        1_764_000_000_003,
+        r#"{"actor_category":"citizen_commons","kind":"actor","lang":"en","licence":"CC-BY-4.0","sector":"non_profit","themes":["participation"],"title":{"en":"Neighbourhood assembly of La Duchère"}}"#,
     ),
 ];
 
 fn main() {
-    for (name, seed, created, body) in INPUTS {
+    for (name, seed, city_seed, created, body) in INPUTS {
         let value: serde_json::Value = serde_json::from_str(body).expect("vector body is JSON");
-        let draft = Draft::from_value(value).expect("vector body is a valid draft");
+        let body_kind = value["kind"].as_str().unwrap_or_default().to_owned();
+        let parsed = if audacities_protocol::ActKind::parse(&body_kind).is_some() {
+            Body::Act(Act::from_value(value).expect("vector body is a valid act"))
+        } else {
+            Body::Draft(Draft::from_value(value).expect("vector body is a valid draft"))
+        };
         let key = SecretKey::from_bytes([seed; 32]);
-        let e = Entry::sign(&draft, &key, created, None).expect("sign");
+        let city: PublicKey = SecretKey::from_bytes([city_seed; 32]).public();
+        let e = Entry::sign_for(parsed, &key, city, created, None).expect("sign");
         let head =
             canonical::to_bytes(&serde_json::to_value(e.head()).expect("head")).expect("head");
         let signed = entry::signed_bytes(e.head()).expect("signed");
@@ -32,6 +54,9 @@ fn main() {
         println!("name: {name}");
         println!("seed: {}", hex::encode([seed; 32]));
         println!("public_key: {}", key.public());
+        if city != key.public() {
+            println!("city: {city}");
+        }
         println!("created: {created}");
         println!("body: {body}");
         println!("body_hash: {}", e.head().body_hash);
