@@ -341,21 +341,23 @@ fn export_and_import_carry_entries_and_report_each_line() {
     publish_examples(&lyon);
     let bundle = lyon.dir.path().join("lyon.bundle");
     let exported = lyon.json(&["export", bundle.to_str().unwrap()]);
-    assert_eq!(exported["entries"], examples().len());
+    // The examples, and the city's profile that `init` published.
+    assert_eq!(exported["entries"], examples().len() + 1);
 
     let naples = Cli::new();
     naples.trust(&lyon);
     let report = naples.json(&["import", bundle.to_str().unwrap()]);
-    assert_eq!(report["accepted"], examples().len());
+    assert_eq!(report["accepted"], examples().len() + 1);
     assert_eq!(report["rejected"], 0);
     let again = naples.json(&["import", bundle.to_str().unwrap()]);
-    assert_eq!(again["duplicates"], examples().len());
+    assert_eq!(again["duplicates"], examples().len() + 1);
     assert_eq!(again["accepted"], 0);
 
     // A tampered line is rejected with its reason; the rest is imported.
     let text = std::fs::read_to_string(&bundle).unwrap();
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
-    lines[1] = lines[1].replacen("\"fr\":\"", "\"fr\":\"X", 1);
+    // Line 0 is the bundle's header, line 1 the city's profile, line 2 the first entry.
+    lines[2] = lines[2].replacen("\"fr\":\"", "\"fr\":\"X", 1);
     let tampered = lyon.write("tampered.bundle", &lines.join("\n"));
     let rome = Cli::new();
     rome.trust(&lyon);
@@ -371,15 +373,24 @@ fn export_and_import_carry_entries_and_report_each_line() {
     );
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["rejected"], 1);
-    assert_eq!(report["accepted"], examples().len() - 1);
-    let item = &report["items"][0];
+    assert_eq!(
+        report["accepted"],
+        examples().len(),
+        "the profile and the other entries"
+    );
+    assert_eq!(report["items"][0]["status"], "accepted");
+    let item = &report["items"][1];
     assert_eq!(item["status"], "rejected");
-    assert_eq!(item["line"], 2);
+    assert_eq!(item["line"], 3);
     assert!(item["reason"].as_str().unwrap().contains("body"));
     assert_eq!(rome.count(), examples().len() - 1);
 
     let verify = naples.json(&["verify"]);
-    assert_eq!(verify["entries"], examples().len());
+    assert_eq!(
+        verify["entries"],
+        examples().len() + 2,
+        "the entries and both profiles"
+    );
     assert_eq!(verify["bad"].as_array().unwrap().len(), 0);
     assert_eq!(verify["integrity"], "ok");
 }
@@ -503,15 +514,20 @@ fn import_reasons_are_given_in_french_when_asked() {
 }
 
 #[test]
-fn id_prints_the_city_key_and_peer_id_and_json_has_exactly_those_two() {
+fn id_prints_the_city_key_signing_key_and_peer_id() {
     let cli = Cli::new();
     let id = cli.json(&["id"]);
     let object = id.as_object().unwrap();
     assert_eq!(
         object.keys().collect::<Vec<_>>(),
-        ["city_key", "peer_id"],
+        ["city_key", "peer_id", "signing_key", "staff"],
         "{id}"
     );
+    assert_eq!(
+        id["signing_key"], id["city_key"],
+        "a city home signs with its city key"
+    );
+    assert_eq!(id["staff"], false);
     let city_key = id["city_key"].as_str().unwrap();
     let peer_id = id["peer_id"].as_str().unwrap();
     assert_eq!(city_key.len(), 64);
@@ -660,7 +676,7 @@ fn an_untrusted_city_is_refused_on_import_with_the_trust_hint_then_imports_once_
         .stdout(predicate::str::contains(format!(
             "b.bundle:2: not imported: the city {key}"
         )))
-        .stdout(predicate::str::contains("untrusted: 1"))
+        .stdout(predicate::str::contains("untrusted: 2"))
         .stderr(predicate::str::contains("not trusted"))
         .stderr(predicate::str::contains(format!(
             "audacities trust add {key}"
@@ -683,7 +699,8 @@ fn an_untrusted_city_is_refused_on_import_with_the_trust_hint_then_imports_once_
         .unwrap();
     assert!(!out.status.success());
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["untrusted"], 1);
+    // The city's profile and its entry.
+    assert_eq!(report["untrusted"], 2);
     assert_eq!(report["accepted"], 0);
     assert_eq!(report["items"][0]["status"], "untrusted");
     assert_eq!(report["items"][0]["city"], key);
@@ -692,7 +709,7 @@ fn an_untrusted_city_is_refused_on_import_with_the_trust_hint_then_imports_once_
 
     naples.cmd().args(["trust", "add", &key]).assert().success();
     let report = naples.json(&["import", bundle.to_str().unwrap()]);
-    assert_eq!(report["accepted"], 1);
+    assert_eq!(report["accepted"], 2);
     assert_eq!(report["untrusted"], 0);
     assert_eq!(naples.count(), 1);
 }
@@ -714,6 +731,10 @@ fn an_open_node_imports_any_city() {
     .unwrap();
     assert_eq!(hub.json(&["trust", "list"])["mode"], "open");
     let report = hub.json(&["import", bundle.to_str().unwrap()]);
-    assert_eq!(report["accepted"], examples().len());
+    assert_eq!(
+        report["accepted"],
+        examples().len() + 1,
+        "with the city's profile"
+    );
     assert_eq!(report["untrusted"], 0);
 }

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use audacities_protocol::{Act, ActKind, Body, Draft, Entry, PublicKey, SecretKey, canonical, entry};
+use audacities_protocol::{
+    Act, ActKind, Body, Draft, Entry, PublicKey, SecretKey, canonical, entry,
+};
 
 const SPEC: &str = include_str!("../SPEC.md");
 
