@@ -51,6 +51,8 @@ enum Command {
     List(commands::list::Args),
     /// Show one entry by id or unique prefix (≥ 8 characters). — Afficher une entrée.
     Show(commands::show::Args),
+    /// The versions of a document, and which one is shown. — Les versions d'un document.
+    History(commands::history::Args),
     /// Full-text search, ranked, accent- and case-insensitive. — Recherche plein texte.
     Search(commands::search::Args),
     /// Write every entry to a bundle file (one signed entry per line). — Exporter.
@@ -101,6 +103,7 @@ fn main() -> ExitCode {
         Command::List(args) => commands::list::run(&messages, home, args),
         Command::Show(args) => commands::show::run(&messages, home, args),
         Command::Search(args) => commands::search::run(&messages, home, args),
+        Command::History(args) => commands::history::run(&messages, home, args),
         Command::Export(args) => commands::export::run(&messages, home, args),
         Command::Import(args) => commands::import::run(&messages, home, args),
         Command::Verify(args) => commands::verify::run(&messages, home, args),

@@ -112,6 +112,17 @@ fn unauthorized(m: &Messages, error: &Unauthorized) -> String {
             ],
         ),
         Unauthorized::ActByStaff { kind } => m.with("reason-act-by-staff", &[("kind", kind)]),
+        Unauthorized::UnknownVersion { id } => m.with("reason-unknown-version", &[("id", id)]),
+        Unauthorized::NotAVersionOf { id, doc } => {
+            m.with("reason-not-a-version", &[("id", id), ("doc", doc)])
+        }
+        Unauthorized::NotADocument { doc } => m.with("reason-not-a-document", &[("doc", doc)]),
+        Unauthorized::ForeignRevision { doc, owner } => {
+            m.with("reason-foreign-revision", &[("doc", doc), ("owner", owner)])
+        }
+        Unauthorized::KindChanged { doc, kind } => {
+            m.with("reason-kind-changed", &[("doc", doc), ("kind", kind)])
+        }
     }
 }
 

@@ -323,17 +323,27 @@ fn a_node_killed_during_a_sync_keeps_a_sound_store_and_converges_after_restart()
     }
 
     let b = b_home.run(&[peer]);
+    // A's set now also holds B's profile (each home published one at `init`): compare with
+    // A's fingerprint of the moment.
     let took = b.wait("B converges with A", Duration::from_secs(120), |s| {
-        if s.entries == N && s.fingerprint == a_status.fingerprint {
+        let a_now = a.status().fingerprint;
+        if s.entries == N && s.fingerprint == a_now {
             Ok(())
         } else {
-            Err(format!("{} of {N} entries", s.entries))
+            Err(format!(
+                "{} of {N} entries, fingerprints {:.8} and {a_now:.8}",
+                s.entries, s.fingerprint
+            ))
         }
     });
     eprintln!("kill -9: B converged {took:?} after its last restart");
     drop(b);
     let verify = b_home.json(&["verify", "--json"]);
-    assert_eq!(verify["entries"], N);
+    assert_eq!(
+        verify["entries"],
+        N + 2,
+        "the entries and both cities' profiles"
+    );
     assert_eq!(verify["integrity"], "ok");
     drop(a);
 }

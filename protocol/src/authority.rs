@@ -71,6 +71,21 @@ pub enum Unauthorized {
         "head.signer: a {kind} act must be signed by the city's own key, not by a delegated staff key"
     )]
     ActByStaff { kind: String },
+    /// A new version names a document or version the node does not hold (yet).
+    #[error(
+        "head.revises: {id} is not an entry this node holds (yet); the version is taken once it is"
+    )]
+    UnknownVersion { id: Id },
+    #[error("head.revises.prev: {id} is not a version of document {doc}")]
+    NotAVersionOf { id: Id, doc: Id },
+    #[error("head.revises.doc: {doc} is itself a later version; name the document's first version")]
+    NotADocument { doc: Id },
+    #[error(
+        "head.revises.doc: document {doc} belongs to city {owner}; only that city (its key or its delegates) may revise it"
+    )]
+    ForeignRevision { doc: Id, owner: Box<PublicKey> },
+    #[error("head.kind: document {doc} is a {kind}; its versions keep that kind")]
+    KindChanged { doc: Id, kind: String },
 }
 
 /// One key the city has had, and when.

@@ -4,6 +4,7 @@ pub mod city;
 pub mod completions;
 pub mod demo;
 pub mod export;
+pub mod history;
 pub mod id;
 pub mod import;
 pub mod init;
@@ -111,7 +112,13 @@ pub fn submit(messages: &Messages, home: &Home, lines: Vec<Vec<u8>>) -> Result<R
 /// Signs a body with this home's key for its city, after checking — as every node will — that
 /// the key may speak for the city with this kind now (a staff key outside its delegation is
 /// refused here, before anything is signed).
-pub fn sign(messages: &Messages, home: &Home, body: Body, created: u64) -> Result<Entry, Failure> {
+pub fn sign(
+    messages: &Messages,
+    home: &Home,
+    body: Body,
+    created: u64,
+    revises: Option<audacities_protocol::Revises>,
+) -> Result<Entry, Failure> {
     let what: BodyKind = body.body_kind();
     let authority = home
         .store()
@@ -126,7 +133,7 @@ pub fn sign(messages: &Messages, home: &Home, body: Body, created: u64) -> Resul
         };
         return Err(Failure::new(reason).hint(hint));
     }
-    Entry::sign_for(body, home.signing_key(), home.city(), created, None).map_err(|e| {
+    Entry::sign_for(body, home.signing_key(), home.city(), created, revises).map_err(|e| {
         Failure::new(crate::reasons::entry_error(messages, &e)).hint(messages.get("hint-verify"))
     })
 }
@@ -142,6 +149,7 @@ pub fn publish_act(
         home,
         Body::Act(act),
         audacities_node::time::now_ms(),
+        None,
     )?;
     let report = submit(messages, home, vec![entry.bytes().to_vec()])?;
     match report.verdicts.first() {
@@ -155,4 +163,39 @@ pub fn publish_act(
         )),
         None => Err(Failure::new(messages.get("node-failed"))),
     }
+}
+
+/// An id or unique prefix (≥ 8 characters) of a stored entry, resolved.
+pub fn resolve(messages: &Messages, home: &Home, text: &str) -> Result<Id, Failure> {
+    let prefix: audacities_protocol::id::Prefix = text.parse().map_err(|e| {
+        Failure::because(messages, "bad-id", e).hint(messages.get("hint-id-prefix"))
+    })?;
+    home.store().resolve(&prefix).map_err(|e| {
+        let hint = messages.get("hint-list");
+        store_failure(messages, e).hint(hint)
+    })
+}
+
+/// What a new version of the entry `text` names: its document, and every current head (so
+/// that a new version also settles a conflict between concurrent revisions).
+pub fn revises(
+    messages: &Messages,
+    home: &Home,
+    text: &str,
+) -> Result<audacities_protocol::Revises, Failure> {
+    let id = resolve(messages, home, text)?;
+    let history = home
+        .store()
+        .history(id)
+        .map_err(|e| store_failure(messages, e))?
+        .ok_or_else(|| Failure::new(messages.with("not-found", &[("id", &id)])))?;
+    Ok(audacities_protocol::Revises {
+        doc: history.doc,
+        prev: history
+            .versions
+            .iter()
+            .filter(|v| v.head)
+            .map(|v| v.id)
+            .collect(),
+    })
 }

@@ -22,6 +22,10 @@ pub struct Args {
     /// — Brouillons : .toml, .json ou .md ; - lit l'entrée standard.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
+    /// Publish the file as a new version of this entry (id or prefix); only its city may.
+    /// — Publier une nouvelle version de cette entrée.
+    #[arg(long, value_name = "ID")]
+    revises: Option<String>,
     /// Print one JSON object per entry: {"file", "id", "kind", "status"}.
     #[arg(long)]
     json: bool,
@@ -30,7 +34,11 @@ pub struct Args {
 impl Args {
     /// Publish these files, as the demo does.
     pub fn files(files: Vec<PathBuf>) -> Self {
-        Self { files, json: false }
+        Self {
+            files,
+            revises: None,
+            json: false,
+        }
     }
 }
 
@@ -69,10 +77,18 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
         );
     }
 
+    let revises = match &args.revises {
+        Some(_) if drafts.len() != 1 => {
+            return Err(Failure::new(messages.get("revises-one-file")));
+        }
+        Some(id) => Some(crate::commands::revises(messages, &home, id)?),
+        None => None,
+    };
     let created = now_ms();
     let mut signed = Vec::with_capacity(drafts.len());
     for (label, draft) in &drafts {
-        let entry = sign(messages, &home, Body::Draft(draft.clone()), created)
+        let body = Body::Draft(draft.clone());
+        let entry = sign(messages, &home, body, created, revises.clone())
             .map_err(|f| f.prefixed(&format!("{label}{}", messages.colon())))?;
         signed.push(entry.bytes().to_vec());
     }

@@ -6,10 +6,9 @@ use std::path::PathBuf;
 use audacities_node::time::format_utc;
 use audacities_protocol::Entry;
 use audacities_protocol::authority::Signer;
-use audacities_protocol::id::Prefix;
 use serde_json::{Value, json};
 
-use crate::commands::{open_home, reading_lang, store_failure};
+use crate::commands::{open_home, reading_lang, resolve, store_failure};
 use crate::failure::Failure;
 use crate::i18n::Messages;
 use crate::output;
@@ -23,14 +22,14 @@ pub struct Args {
 }
 
 pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(), Failure> {
-    let prefix: Prefix = args.id.parse().map_err(|e| {
-        Failure::because(messages, "bad-id", e).hint(messages.get("hint-id-prefix"))
-    })?;
     let home = open_home(messages, home)?;
-    let id = home.store().resolve(&prefix).map_err(|e| {
-        let hint = messages.get("hint-list");
-        store_failure(messages, e).hint(hint)
-    })?;
+    let asked = resolve(messages, &home, &args.id)?;
+    // The version every node shows for the document this entry belongs to.
+    let history = home
+        .store()
+        .history(asked)
+        .map_err(|e| store_failure(messages, e))?;
+    let id = history.as_ref().map_or(asked, |h| h.current);
     let stored = home
         .store()
         .get(id)
@@ -71,6 +70,9 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
             "received": format_utc(stored.received_ms),
             "verified": true,
             "revises": head.revises,
+            "asked": asked.to_string(),
+            "conflict": history.as_ref().is_some_and(|h| h.conflict),
+            "versions": history.as_ref().map_or(1, |h| h.versions.len()),
             "entry": wire,
         }));
     }
@@ -98,6 +100,13 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
     ];
     for (label, value) in rows {
         output::line(&format!("{label:<12} {value}"));
+    }
+    if asked != id {
+        output::line(&messages.with("show-newer", &[("current", &id), ("id", &asked)]));
+    }
+    if let Some(h) = history.as_ref().filter(|h| h.conflict) {
+        let heads = h.versions.iter().filter(|v| v.head).count();
+        output::line(&messages.with("show-conflict", &[("n", &heads), ("id", &id)]));
     }
     output::line("");
     match toml::to_string_pretty(draft.value()) {

@@ -203,7 +203,8 @@ pub(crate) fn facets(
         && filter.lang.is_none()
         && filter.city.is_none()
         && filter.since_ms.is_none()
-        && filter.year.is_none();
+        && filter.year.is_none()
+        && !super::versions::any_superseded(conn)?;
     let (conditions, filter_values) = filter_sql(filter, "e.rowid");
     // The selected entries as a CTE every facet joins; with no filter at all, each facet reads
     // its own index instead.

@@ -32,6 +32,8 @@ pub struct Row {
     city: String,
     created_ms: i64,
     revises_doc: Option<String>,
+    /// `head.revises.prev`: the versions this one replaces.
+    prev: Vec<String>,
     themes: Vec<String>,
     titles: Vec<(String, String)>,
     texts: Texts,
@@ -61,6 +63,7 @@ impl Row {
                 city: head.city.to_string(),
                 created_ms: to_i64(head.created),
                 revises_doc: None,
+                prev: Vec::new(),
                 themes: Vec::new(),
                 titles: Vec::new(),
                 texts: Texts::default(),
@@ -84,6 +87,11 @@ impl Row {
             city: head.city.to_string(),
             created_ms: to_i64(head.created),
             revises_doc: head.revises.as_ref().map(|r| r.doc.to_string()),
+            prev: head
+                .revises
+                .as_ref()
+                .map(|r| r.prev.iter().map(Id::to_string).collect())
+                .unwrap_or_default(),
             themes: draft.themes().into_iter().map(str::to_owned).collect(),
             titles: draft
                 .title()
@@ -232,8 +240,23 @@ pub(crate) fn insert(
                  ON CONFLICT DO NOTHING",
             )
             .map_err(StoreError::during(ctx))?;
-        for (i, row) in rows.iter().enumerate() {
-            if row.act.is_some() {
+        // New documents first, then new versions in creation order: a version is taken in the
+        // same batch as the document it revises, whatever their order.
+        let mut order: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].act.is_none()).collect();
+        order.sort_by_key(|&i| {
+            let r = &rows[i];
+            (
+                r.revises_doc.is_some(),
+                r.revises_doc.is_some().then_some(r.created),
+                i,
+            )
+        });
+        for i in order {
+            let row = &rows[i];
+            if let Some(doc) = &row.revises_doc
+                && let Err(why) = super::versions::check(&tx, doc, &row.prev, &row.city, row.kind)?
+            {
+                out[i] = Some(Inserted::Refused(row.id, why));
                 continue;
             }
             if row.signer_key != row.city_key || authorities.rotated(&tx, row.city_key)? {
@@ -293,6 +316,10 @@ pub(crate) fn insert(
                 attr.execute(params![rowid, name, value])
                     .map_err(StoreError::during(ctx))?;
             }
+            if let Some(doc) = &row.revises_doc {
+                super::versions::record(&tx, rowid, &row.prev)?;
+                super::versions::settle(&tx, doc)?;
+            }
             out[i] = Some(Inserted::New(row.id));
         }
     }
@@ -315,6 +342,42 @@ pub fn stored_draft(raw: &[u8]) -> Result<Draft, StoreError> {
     };
     let line: Line = serde_json::from_slice(raw).map_err(|e| invalid(e.to_string()))?;
     Draft::from_value(line.body).map_err(|e| invalid(e.to_string()))
+}
+
+/// Records the versions of a file migrated from before `entry_prev`: each stored new version's
+/// `prev` (read from its stored line), then which version of each document is shown.
+pub(crate) fn backfill_versions(conn: &mut Connection) -> Result<(), StoreError> {
+    let ctx = "recording stored versions";
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(StoreError::during(ctx))?;
+    let rows: Vec<(i64, String, Vec<u8>)> = tx
+        .prepare("SELECT rowid, revises_doc, raw FROM entries WHERE revises_doc IS NOT NULL")
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(StoreError::during(ctx))?;
+    let mut docs = std::collections::BTreeSet::new();
+    for (rowid, doc, raw) in rows {
+        let prev: Vec<String> = serde_json::from_slice::<serde_json::Value>(&raw)
+            .ok()
+            .and_then(|v| {
+                v["head"]["revises"]["prev"].as_array().map(|a| {
+                    a.iter()
+                        .filter_map(|p| p.as_str().map(str::to_owned))
+                        .collect()
+                })
+            })
+            .unwrap_or_default();
+        super::versions::record(&tx, rowid, &prev)?;
+        docs.insert(doc);
+    }
+    for doc in &docs {
+        super::versions::settle(&tx, doc)?;
+    }
+    tx.commit().map_err(StoreError::during(ctx))?;
+    Ok(())
 }
 
 /// Fills `entry_refs` and `entry_attrs` from the stored entries of a file migrated from a
@@ -466,7 +529,9 @@ pub(crate) fn resolve(conn: &mut Connection, prefix: &str) -> Result<Id, StoreEr
 
 /// The WHERE conditions and their values for a filter, on `entries` aliased `e`.
 pub(crate) fn filter_sql(filter: &Filter, rowid: &str) -> (String, Vec<Value>) {
-    let mut sql = String::new();
+    // Only the version of a document that listings show (see `versions`).
+    let mut sql =
+        format!(" AND NOT EXISTS (SELECT 1 FROM entry_superseded s WHERE s.rowid = {rowid})");
     let mut values = Vec::new();
     if let Some(kind) = filter.kind {
         sql.push_str(" AND e.kind = ?");

@@ -42,6 +42,7 @@ mod peers;
 mod schema;
 pub mod search;
 pub mod set;
+pub mod versions;
 
 use std::collections::BTreeMap;
 
@@ -53,6 +54,16 @@ use serde::Serialize;
 pub use entries::{Row, stored_draft};
 pub use error::StoreError;
 pub use handle::{Store, THREAD_NAME};
+
+fn history_of(
+    conn: &mut rusqlite::Connection,
+    id: Id,
+) -> Result<Option<versions::History>, StoreError> {
+    match versions::doc_of(conn, &id.to_string())? {
+        Some(doc) => versions::history(conn, &doc),
+        None => Ok(None),
+    }
+}
 
 /// The trust list and the names cities give themselves in their profiles, read together.
 pub(crate) fn names_sources(
@@ -393,6 +404,17 @@ impl Store {
     /// How many entries of each kind are stored (every kind, zeros included).
     pub fn counts_by_kind(&self) -> Result<BTreeMap<Kind, u64>, StoreError> {
         self.call(entries::counts_by_kind)
+    }
+
+    /// The versions of the document `id` belongs to (any of its versions), and which one
+    /// listings show; `None` when `id` is not stored.
+    pub fn history(&self, id: Id) -> Result<Option<versions::History>, StoreError> {
+        self.call(move |conn| history_of(conn, id))
+    }
+
+    /// [`Store::history`] from async code.
+    pub async fn history_async(&self, id: Id) -> Result<Option<versions::History>, StoreError> {
+        self.call_async(move |conn| history_of(conn, id)).await
     }
 
     /// Every institutional act's wire line (profiles, delegations, revocations, rotations), in

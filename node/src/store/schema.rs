@@ -191,6 +191,21 @@ CREATE INDEX acts_city ON acts (city, kind, created_ms);
 CREATE INDEX acts_created_id ON acts (created_ms, id);
 "#;
 
+/// Version 7: versions of documents — which versions each replaces, and which are not the one
+/// listings show.
+const SCHEMA_V7: &str = r#"
+CREATE TABLE entry_prev (
+    entry_rowid INTEGER NOT NULL REFERENCES entries (rowid) ON DELETE CASCADE,
+    prev        TEXT    NOT NULL,
+    PRIMARY KEY (entry_rowid, prev)
+) WITHOUT ROWID;
+CREATE INDEX entry_prev_prev ON entry_prev (prev);
+-- Every version of a document but the one listings, search and the UI show.
+CREATE TABLE entry_superseded (
+    rowid INTEGER PRIMARY KEY REFERENCES entries (rowid) ON DELETE CASCADE
+);
+"#;
+
 /// Every migration, in order. The database's `user_version` counts those applied.
 pub const MIGRATIONS: &[M<'static>] = &[
     M::up(SCHEMA_V1).comment("entries, filter tables, full-text index"),
@@ -199,7 +214,12 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(VIEWS).comment("views: v_trusted_cities"),
     M::up(SCHEMA_V5).comment("entry references and scalar fields"),
     M::up(SCHEMA_V6).comment("institutional acts"),
+    M::up(SCHEMA_V7).comment("versions of documents"),
 ];
+
+/// The first schema version with `entry_prev`: a file migrated from before it has its stored
+/// versions recorded once (see `entries::backfill_versions`).
+pub const VERSIONS_VERSION: usize = 7;
 
 /// The first schema version with `entry_refs` and `entry_attrs`: a file migrated from before
 /// it has them filled from its stored entries once (see `entries::backfill`).
@@ -230,6 +250,9 @@ pub(crate) fn open_read_write(path: &Path) -> Result<Connection, StoreError> {
     migrations().to_latest(&mut conn)?;
     if (1..REFS_VERSION).contains(&before) {
         super::entries::backfill(&mut conn)?;
+    }
+    if (1..VERSIONS_VERSION).contains(&before) {
+        super::entries::backfill_versions(&mut conn)?;
     }
     Ok(conn)
 }
