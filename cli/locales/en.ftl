@@ -181,5 +181,5 @@ history-title = Versions of { $doc }:
 history-current = shown
 history-head = latest of its branch
 history-conflict = Conflict: { $n } concurrent versions; publish a new version with --revises to merge them (every node shows the latest meanwhile).
-show-newer = This is not the version shown for this document: { $current } is (see `audacities history { $id }`).
+show-newer = { $id } is an earlier version; shown here is the current one ({ $current }): `audacities history { $id }` lists them all.
 show-conflict = Conflict: this document has { $n } concurrent versions (see `audacities history { $id }`).

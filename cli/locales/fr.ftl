@@ -181,5 +181,5 @@ history-title = Versions de { $doc } :
 history-current = affichée
 history-head = dernière de sa branche
 history-conflict = Conflit : { $n } versions concurrentes ; publiez une nouvelle version avec --revises pour les réunir (chaque nœud affiche la plus récente en attendant).
-show-newer = Ce n'est pas la version affichée pour ce document : c'est { $current } (voir `audacities history { $id }`).
+show-newer = { $id } est une version antérieure ; voici la version actuelle ({ $current }) : `audacities history { $id }` les liste toutes.
 show-conflict = Conflit : ce document a { $n } versions concurrentes (voir `audacities history { $id }`).

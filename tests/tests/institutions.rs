@@ -340,3 +340,120 @@ async fn a_rotation_keeps_earlier_entries_attributed_and_refuses_the_old_key_aft
     }
     stop_all([c, b, a]).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_node_shows_the_same_latest_version_after_concurrent_revisions() {
+    let net = Net::new();
+    let (a, b, c) = three(&net).await;
+    let lyon = city(91);
+    let now = now_ms();
+    let revise = |d: Draft, prev: Vec<Id>, doc: Id, created: u64| {
+        Entry::sign_for(
+            Body::Draft(d),
+            &lyon,
+            lyon.public(),
+            created,
+            Some(audacities_protocol::Revises { doc, prev }),
+        )
+        .expect("sign a version")
+    };
+    let doc = content(draft(9_101), &lyon, &lyon, now - 10 * MINUTE);
+    a.publish(vec![doc.bytes().to_vec()]).await;
+    for node in [&b, &c] {
+        wait_until(
+            &format!("{} holds the document", node.name),
+            secs(10),
+            async || node.holds(&[doc.id()]).await,
+        )
+        .await;
+    }
+    // Two revisions made apart, each replacing the first version.
+    let on_a = revise(draft(9_102), vec![doc.id()], doc.id(), now - 3 * MINUTE);
+    let on_c = revise(draft(9_103), vec![doc.id()], doc.id(), now - 2 * MINUTE);
+    a.publish(vec![on_a.bytes().to_vec()]).await;
+    c.publish(vec![on_c.bytes().to_vec()]).await;
+    let all = [doc.id(), on_a.id(), on_c.id()];
+    for node in [&a, &b, &c] {
+        wait_until(
+            &format!("{} holds all three versions", node.name),
+            secs(10),
+            async || node.holds(&all).await,
+        )
+        .await;
+        // The same version shown everywhere (the later head), marked as a conflict.
+        let detail = shown(node, doc.id()).await;
+        assert_eq!(detail["current"], on_c.id().to_string(), "{}", node.name);
+        assert_eq!(detail["conflict"], true, "{}", node.name);
+        // Listings and search show that version only.
+        let store = node.home.store();
+        let listed: Vec<Id> = store
+            .page(&audacities_node::store::Filter::default())
+            .expect("page")
+            .items
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        assert!(listed.contains(&on_c.id()), "{}: {listed:?}", node.name);
+        assert!(!listed.contains(&on_a.id()) && !listed.contains(&doc.id()));
+        let hits: Vec<Id> = store
+            .search("civic uses", &audacities_node::store::Filter::default())
+            .expect("search")
+            .iter()
+            .map(|h| h.summary.id)
+            .collect();
+        assert_eq!(
+            hits,
+            vec![on_c.id()],
+            "{}: search shows the shown version",
+            node.name
+        );
+    }
+
+    // Another city may not revise Lyon's document.
+    let napoli = city(92);
+    let foreign = Entry::sign_for(
+        Body::Draft(draft(9_104)),
+        &napoli,
+        napoli.public(),
+        now - MINUTE,
+        Some(audacities_protocol::Revises {
+            doc: doc.id(),
+            prev: vec![on_c.id()],
+        }),
+    )
+    .expect("sign");
+    for node in [&a, &b, &c] {
+        let v = offer(node, foreign.bytes().to_vec()).await;
+        assert!(
+            matches!(unauthorized(&v), Unauthorized::ForeignRevision { .. }),
+            "{}: {v:?}",
+            node.name
+        );
+    }
+
+    // A version that replaces both ends the conflict, everywhere.
+    let mut heads = vec![on_a.id(), on_c.id()];
+    heads.sort();
+    let merged = revise(draft(9_105), heads, doc.id(), now - MINUTE);
+    b.publish(vec![merged.bytes().to_vec()]).await;
+    for node in [&a, &b, &c] {
+        wait_until(
+            &format!("{} shows the merge", node.name),
+            secs(10),
+            async || {
+                node.holds(&[merged.id()]).await?;
+                let detail = shown(node, on_a.id()).await;
+                if detail["current"] == merged.id().to_string() && detail["conflict"] == false {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{}: {} {}",
+                        node.name, detail["current"], detail["conflict"]
+                    ))
+                }
+            },
+        )
+        .await;
+    }
+    stop_all([c, b, a]).await;
+}

@@ -376,6 +376,10 @@ pub struct Detail {
     pub city_name: Option<String>,
     /// For an entry a staff key signed for the city: its delegation's label (else the key).
     pub published_by: Option<String>,
+    /// The version of this entry's document that every node shows (this one, or a later one).
+    pub current: Id,
+    /// The document has concurrent versions that no later version merged yet.
+    pub conflict: bool,
     pub created: String,
     pub created_ms: u64,
     pub received_ms: u64,
@@ -470,6 +474,8 @@ pub async fn detail(
             city: stored.city,
             city_name: names.get(&stored.city).cloned(),
             published_by: found.published_by,
+            current: found.history.as_ref().map_or(stored.id, |h| h.current),
+            conflict: found.history.as_ref().is_some_and(|h| h.conflict),
             created: format_utc(stored.created_ms),
             created_ms: stored.created_ms,
             received_ms: stored.received_ms,
@@ -618,23 +624,47 @@ pub async fn post(
     let draft = serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
         .filter(|v| v.get("kind").is_some() && v.get("head").is_none());
-    let Some(value) = draft else {
+    let Some(mut value) = draft else {
         return super::post_lines(&shared, &body).await;
     };
+    // `revises`: the id (or a unique prefix) of the entry this draft is a new version of. Not
+    // a draft field: it goes to the signed header.
+    let revises = match value.as_object_mut().and_then(|o| o.remove("revises")) {
+        Some(serde_json::Value::String(text)) => Some(text),
+        Some(other) => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_draft",
+                format!("revises: expected an entry id or prefix, got {other}"),
+            ));
+        }
+        None => None,
+    };
     let draft = check_draft(value, message_lang(&headers))?;
-    let published = publish_draft(&shared, &draft).await?;
+    let published = publish_draft(&shared, &draft, revises.as_deref()).await?;
     Ok(Json(published).into_response())
 }
 
 /// Signs a checked draft with the node's key for its city (a staff node's key signs for the
 /// city it works for) and ingests it (then gossip); the city's acts decide whether the key may.
-pub async fn publish_draft(shared: &Shared, draft: &Draft) -> Result<Published, ApiError> {
+///
+/// With `revises` (an id or unique prefix), the draft is a new version of that entry's
+/// document, replacing every current head (which also merges concurrent versions).
+pub async fn publish_draft(
+    shared: &Shared,
+    draft: &Draft,
+    revises: Option<&str>,
+) -> Result<Published, ApiError> {
+    let revises = match revises {
+        Some(text) => Some(revises_of(shared, text).await?),
+        None => None,
+    };
     let entry = Entry::sign_for(
         audacities_protocol::Body::Draft(draft.clone()),
         &shared.signer,
         shared.ctx.hello.city,
         crate::time::now_ms(),
-        None,
+        revises,
     )
     .map_err(ApiError::internal)?;
     let id = entry.id();
@@ -662,6 +692,33 @@ pub async fn publish_draft(shared: &Shared, draft: &Draft) -> Result<Published, 
     Ok(Published {
         id: id.to_string(),
         verdict,
+    })
+}
+
+/// The header's `revises` for a new version of the entry `text` (an id or unique prefix).
+async fn revises_of(shared: &Shared, text: &str) -> Result<audacities_protocol::Revises, ApiError> {
+    let prefix: Prefix = text.parse().map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_draft",
+            format!("revises: {text:?}: {e}"),
+        )
+    })?;
+    let store = shared.store().clone();
+    let id = super::blocking(move || store.resolve(&prefix)).await?;
+    let history = shared
+        .store()
+        .history_async(id)
+        .await?
+        .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{id}")))?;
+    Ok(audacities_protocol::Revises {
+        doc: history.doc,
+        prev: history
+            .versions
+            .iter()
+            .filter(|v| v.head)
+            .map(|v| v.id)
+            .collect(),
     })
 }
 

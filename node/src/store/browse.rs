@@ -561,6 +561,8 @@ pub struct Detail {
     pub profiles: Vec<(PublicKey, String)>,
     /// For an entry signed by a staff key: its delegation's label (else the key).
     pub published_by: Option<String>,
+    /// Its document's versions: which one is shown, and whether some are in conflict.
+    pub history: Option<super::versions::History>,
 }
 
 /// [`Detail`] of the one entry whose id starts with `prefix`.
@@ -579,6 +581,7 @@ pub(crate) fn detail(
     let (links_out, links_in) = references(conn, id, links_in)?;
     let doc = revised_doc(&stored.bytes).unwrap_or(id);
     let versions = versions(conn, doc)?;
+    let history = super::versions::history(conn, &doc.to_string())?;
     let members = super::members::list(conn)?;
     let profiles = super::acts::profile_names(conn)?;
     let authority = super::acts::load(conn, stored.city)?;
@@ -600,6 +603,7 @@ pub(crate) fn detail(
         members,
         profiles,
         published_by,
+        history,
     })
 }
 

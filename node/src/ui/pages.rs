@@ -522,6 +522,9 @@ struct EntryPage<'a> {
     city_key: String,
     signer: String,
     published_by: Option<String>,
+    /// The current version's page, when this is an earlier one.
+    newer: Option<String>,
+    conflict: bool,
     verified: bool,
     verify_error: String,
     date: String,
@@ -723,6 +726,8 @@ async fn entry_page(
             .unwrap_or_else(|| format!("{}…", &detail.city.to_string()[..12])),
         city_key: detail.city.to_string(),
         signer: detail.signer.to_string(),
+        newer: (detail.current != detail.id).then(|| format!("/entries/{}", detail.current)),
+        conflict: detail.conflict,
         published_by: detail
             .published_by
             .clone()
@@ -1214,7 +1219,7 @@ pub async fn publish_submit(
         Ok(d) => d,
         Err(e) => return error_page(&ui, e),
     };
-    match publish_draft(&shared, &draft).await {
+    match publish_draft(&shared, &draft, None).await {
         Ok(published) => Redirect::to(&format!("/entries/{}", published.id)).into_response(),
         Err(e) => error_page(&ui, e),
     }
