@@ -123,6 +123,7 @@ fn unauthorized(m: &Messages, error: &Unauthorized) -> String {
         Unauthorized::KindChanged { doc, kind } => {
             m.with("reason-kind-changed", &[("doc", doc), ("kind", kind)])
         }
+        Unauthorized::Retracted { doc } => m.with("reason-retracted", &[("doc", doc)]),
     }
 }
 

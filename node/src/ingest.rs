@@ -187,6 +187,8 @@ type Items = Vec<Result<Vec<u8>, EntryError>>;
 type Checked = Vec<Screened>;
 
 /// One item after checking.
+// Most items are entries to store: boxing rows would cost an allocation per entry.
+#[allow(clippy::large_enum_variant)]
 enum Screened {
     /// Verified, and a city the policy allows: to store (its row derived on the worker).
     Entry(Row),

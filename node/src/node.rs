@@ -517,6 +517,7 @@ async fn event_loop(
                 for peer in &connected {
                     shared.start_session(*peer, &mut tasks);
                 }
+                tasks.spawn(confirm_erasures(shared.clone()));
             }
             Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
             event = events.recv() => {
@@ -562,6 +563,54 @@ async fn event_loop(
     })
     .await;
     tasks.abort_all();
+}
+
+/// Signs an erasure receipt for every retraction this node applied and its city has not
+/// confirmed yet, and publishes it like any entry: the retracting city sees which cities
+/// erased. Only a node whose key is its city's key in force signs (a staff node's key may not
+/// sign acts).
+async fn confirm_erasures(shared: Shared) {
+    let city = shared.ctx.hello.city;
+    let pending = match shared.store().unconfirmed_retractions(city).await {
+        Ok(pending) if !pending.is_empty() => pending,
+        Ok(_) => return,
+        Err(e) => {
+            tracing::warn!("could not read retractions to confirm: {e}");
+            return;
+        }
+    };
+    let store = shared.store().clone();
+    let may_sign = tokio::task::spawn_blocking(move || store.authority(city))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .is_some_and(|a| a.current_key() == shared.signer.public());
+    if !may_sign {
+        return;
+    }
+    let now = crate::time::now_ms();
+    let mut lines = Vec::with_capacity(pending.len());
+    for (retraction, doc) in pending {
+        let act =
+            audacities_protocol::Act::ErasureReceipt(audacities_protocol::act::ErasureReceipt {
+                retraction,
+                doc,
+            });
+        match audacities_protocol::Entry::sign_for(
+            audacities_protocol::Body::Act(act),
+            &shared.signer,
+            city,
+            now,
+            None,
+        ) {
+            Ok(entry) => lines.push(entry.into_bytes()),
+            Err(e) => tracing::warn!("could not sign an erasure receipt: {e}"),
+        }
+    }
+    match shared.ingest_local(lines).await {
+        Ok(report) => tracing::info!("{} erasure receipts published", report.accepted()),
+        Err(e) => tracing::warn!("could not store erasure receipts: {e}"),
+    }
 }
 
 /// Runs gossiped entries through the ingest function, as many as are waiting (up to

@@ -17,21 +17,25 @@ use crate::key::PublicKey;
 use crate::model::check::{Checker, problem};
 use crate::model::{Kind, is_country};
 
-/// The four kinds of act.
+/// The kinds of act.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ActKind {
     CityProfile,
     Delegation,
     Revocation,
     Rotation,
+    Retraction,
+    ErasureReceipt,
 }
 
 impl ActKind {
-    pub const ALL: [ActKind; 4] = [
+    pub const ALL: [ActKind; 6] = [
         ActKind::CityProfile,
         ActKind::Delegation,
         ActKind::Revocation,
         ActKind::Rotation,
+        ActKind::Retraction,
+        ActKind::ErasureReceipt,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -40,6 +44,8 @@ impl ActKind {
             ActKind::Delegation => "delegation",
             ActKind::Revocation => "revocation",
             ActKind::Rotation => "rotation",
+            ActKind::Retraction => "retraction",
+            ActKind::ErasureReceipt => "erasure_receipt",
         }
     }
 
@@ -107,6 +113,27 @@ pub struct Rotation {
     pub new_key: PublicKey,
 }
 
+/// A city withdraws one of its documents: every node erases the content of all its versions,
+/// keeps only their ids (so that they are never taken again), and confirms with a receipt.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Retraction {
+    /// The document (its first version's id).
+    pub doc: crate::id::Id,
+    /// Why, for the people who find the document gone.
+    pub reason: String,
+}
+
+/// A city confirms that its node erased a retracted document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErasureReceipt {
+    /// The retraction applied.
+    pub retraction: crate::id::Id,
+    /// The document erased.
+    pub doc: crate::id::Id,
+}
+
 /// One act, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Act {
@@ -114,7 +141,12 @@ pub enum Act {
     Delegation(Delegation),
     Revocation(Revocation),
     Rotation(Rotation),
+    Retraction(Retraction),
+    ErasureReceipt(ErasureReceipt),
 }
+
+/// The longest reason, in characters.
+const MAX_REASON: usize = 2_000;
 
 /// The longest name, label or contact, in characters.
 const MAX_SHORT_TEXT: usize = 200;
@@ -126,6 +158,8 @@ impl Act {
             Act::Delegation(_) => ActKind::Delegation,
             Act::Revocation(_) => ActKind::Revocation,
             Act::Rotation(_) => ActKind::Rotation,
+            Act::Retraction(_) => ActKind::Retraction,
+            Act::ErasureReceipt(_) => ActKind::ErasureReceipt,
         }
     }
 
@@ -136,6 +170,8 @@ impl Act {
             Act::Delegation(a) => serde_json::to_value(a),
             Act::Revocation(a) => serde_json::to_value(a),
             Act::Rotation(a) => serde_json::to_value(a),
+            Act::Retraction(a) => serde_json::to_value(a),
+            Act::ErasureReceipt(a) => serde_json::to_value(a),
         };
         let mut map = match inner {
             Ok(Value::Object(map)) => map,
@@ -167,6 +203,8 @@ impl Act {
             ActKind::Delegation => Act::Delegation(read(value)?),
             ActKind::Revocation => Act::Revocation(read(value)?),
             ActKind::Rotation => Act::Rotation(read(value)?),
+            ActKind::Retraction => Act::Retraction(read(value)?),
+            ActKind::ErasureReceipt => Act::ErasureReceipt(read(value)?),
         };
         let problems = act.problems();
         if problems.is_empty() {
@@ -222,7 +260,8 @@ impl Act {
                     c.text("label", label, MAX_SHORT_TEXT);
                 }
             }
-            Act::Revocation(_) | Act::Rotation(_) => {}
+            Act::Retraction(r) => c.text("reason", &r.reason, MAX_REASON),
+            Act::Revocation(_) | Act::Rotation(_) | Act::ErasureReceipt(_) => {}
         }
         c.into_problems()
     }

@@ -86,6 +86,10 @@ pub enum Unauthorized {
     ForeignRevision { doc: Id, owner: Box<PublicKey> },
     #[error("head.kind: document {doc} is a {kind}; its versions keep that kind")]
     KindChanged { doc: Id, kind: String },
+    #[error(
+        "head: document {doc} was retracted by its city; its versions are erased and never taken again"
+    )]
+    Retracted { doc: Id },
 }
 
 /// One key the city has had, and when.
@@ -363,6 +367,8 @@ impl Authority {
                     g.revoked_since = since;
                 }
             }
+            // What these do is erasure, not authority: the store applies them.
+            Act::Retraction(_) | Act::ErasureReceipt(_) => {}
             Act::Rotation(r) => {
                 // Acts are applied in time order, so the rotating key is the last one.
                 if self.keys.iter().any(|k| k.key == r.new_key) {

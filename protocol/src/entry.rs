@@ -126,6 +126,9 @@ struct WireLine<'a> {
 }
 
 /// What an entry says: a draft of one of the nine content kinds, or an institutional act.
+// Almost every entry is a draft: boxing it would cost an allocation per entry for the sake of
+// the rare, small acts.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
     Draft(Draft),

@@ -457,3 +457,170 @@ async fn every_node_shows_the_same_latest_version_after_concurrent_revisions() {
     }
     stop_all([c, b, a]).await;
 }
+
+/// A governance practice whose title and summary carry `marker`, a word found nowhere else.
+fn marked(marker: &str) -> Draft {
+    let text = format!(
+        r#"
+kind = "governance_practice"
+lang = "fr"
+licence = "CC-BY-4.0"
+themes = ["participation"]
+object_kind = "shared_space"
+instrument = "regulation"
+
+[title]
+fr = "Pratique {marker} de la ville"
+en = "The city's {marker} practice"
+
+[summary]
+fr = "Un texte qui sera retiré : {marker}."
+
+[place]
+name = "Lyon"
+country = "FR"
+"#
+    );
+    Draft::parse(&text, audacities_protocol::Format::Toml).expect("valid draft")
+}
+
+/// Files of a home that hold any of `needles` (bytes), recursively.
+fn files_holding(dir: &std::path::Path, needles: &[&[u8]]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    let mut seen = 0;
+    while let Some(path) = stack.pop() {
+        seen += 1;
+        assert!(seen < 10_000, "a home has a bounded number of files");
+        if path.is_dir() {
+            for entry in std::fs::read_dir(&path).expect("read dir") {
+                stack.push(entry.expect("dir entry").path());
+            }
+        } else if let Ok(bytes) = std::fs::read(&path)
+            && needles
+                .iter()
+                .any(|n| bytes.windows(n.len()).any(|w| w == *n))
+        {
+            found.push(path.display().to_string());
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_a_retraction_no_node_keeps_the_text_and_every_receipt_reaches_the_author() {
+    let net = Net::new();
+    let (a, b, c) = three(&net).await;
+    let author = a.home.signing_key().clone();
+    let now = now_ms();
+    let doc = content(marked("Quetzalretrait"), &author, &author, now - 5 * MINUTE);
+    a.publish(vec![doc.bytes().to_vec()]).await;
+    let version = Entry::sign_for(
+        Body::Draft(marked("Quetzalsecond")),
+        &author,
+        author.public(),
+        now - 4 * MINUTE,
+        Some(audacities_protocol::Revises {
+            doc: doc.id(),
+            prev: vec![doc.id()],
+        }),
+    )
+    .expect("sign a version");
+    a.publish(vec![version.bytes().to_vec()]).await;
+    let filter = audacities_node::store::Filter::default();
+    for node in [&a, &b, &c] {
+        wait_until(
+            &format!("{} holds and indexed both versions", node.name),
+            secs(10),
+            async || {
+                node.holds(&[doc.id(), version.id()]).await?;
+                let hits = node
+                    .home
+                    .store()
+                    .search("quetzalsecond", &filter)
+                    .map_err(|e| e.to_string())?;
+                if hits.is_empty() {
+                    Err("not indexed yet".into())
+                } else {
+                    Ok(())
+                }
+            },
+        )
+        .await;
+    }
+    let needles: [&[u8]; 4] = [
+        b"Quetzalretrait",
+        b"quetzalretrait",
+        b"lretrait",
+        b"lsecond",
+    ];
+    assert!(
+        !files_holding(a.dir.path(), &needles).is_empty(),
+        "the check finds the text while it is there"
+    );
+
+    let retraction = act(
+        Act::Retraction(audacities_protocol::act::Retraction {
+            doc: doc.id(),
+            reason: "Données personnelles publiées par erreur".into(),
+        }),
+        &author,
+        &author,
+        now - MINUTE,
+    );
+    a.publish(vec![retraction]).await;
+    for node in [&a, &b, &c] {
+        wait_until(
+            &format!("{} erased every trace", node.name),
+            secs(15),
+            async || {
+                if node.lacking(&[doc.id(), version.id()]).await.len() < 2 {
+                    return Err("still holds a version".into());
+                }
+                let files = files_holding(node.dir.path(), &needles);
+                if files.is_empty() {
+                    Ok(())
+                } else {
+                    Err(format!("text found in {files:?}"))
+                }
+            },
+        )
+        .await;
+        let hits = node
+            .home
+            .store()
+            .search("quetzalretrait", &filter)
+            .expect("search");
+        assert!(hits.is_empty(), "{}: search finds nothing", node.name);
+        // Offered again, a version is refused: the id is known, the text never comes back.
+        let v = offer(node, doc.bytes().to_vec()).await;
+        assert!(
+            matches!(unauthorized(&v), Unauthorized::Retracted { .. }),
+            "{}: {v:?}",
+            node.name
+        );
+    }
+    // Each node's city confirms; the receipts reach the author.
+    let cities: Vec<_> = [&a, &b, &c].iter().map(|n| n.home.city()).collect();
+    let prefix: audacities_protocol::id::Prefix = doc.id().to_string().parse().expect("prefix");
+    wait_until(
+        "every city's receipt reaches the author",
+        secs(15),
+        async || {
+            let r = a
+                .home
+                .store()
+                .retracted(&prefix)
+                .map_err(|e| e.to_string())?
+                .ok_or("no retraction")?;
+            let confirmed: Vec<_> = r.receipts.iter().map(|(c, _)| *c).collect();
+            if cities.iter().all(|c| confirmed.contains(c)) {
+                Ok(())
+            } else {
+                Err(format!("{} of 3 receipts", confirmed.len()))
+            }
+        },
+    )
+    .await;
+    stop_all([c, b, a]).await;
+}

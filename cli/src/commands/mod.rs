@@ -11,6 +11,7 @@ pub mod init;
 pub mod key;
 pub mod list;
 pub mod publish;
+pub mod retract;
 pub mod run;
 pub mod schema;
 pub mod search;

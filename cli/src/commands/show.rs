@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use audacities_node::store::erasure::Retracted;
 use audacities_node::time::format_utc;
 use audacities_protocol::Entry;
 use audacities_protocol::authority::Signer;
@@ -23,7 +24,14 @@ pub struct Args {
 
 pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(), Failure> {
     let home = open_home(messages, home)?;
-    let asked = resolve(messages, &home, &args.id)?;
+    let asked = match resolve(messages, &home, &args.id) {
+        Ok(id) => id,
+        // Not stored: perhaps retracted, and erased here.
+        Err(failure) => match retracted(messages, &home, &args.id)? {
+            Some(retracted) => return show_retracted(messages, &home, &retracted, args.json),
+            None => return Err(failure),
+        },
+    };
     // The version every node shows for the document this entry belongs to.
     let history = home
         .store()
@@ -112,6 +120,61 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
     match toml::to_string_pretty(draft.value()) {
         Ok(text) => output::line(&text),
         Err(_) => output::json(draft.value())?,
+    }
+    Ok(())
+}
+
+/// The retraction of the document `text` names, when it was retracted (and so erased here).
+fn retracted(
+    messages: &Messages,
+    home: &audacities_node::Home,
+    text: &str,
+) -> Result<Option<Retracted>, Failure> {
+    let Ok(prefix) = text.parse::<audacities_protocol::id::Prefix>() else {
+        return Ok(None);
+    };
+    home.store()
+        .retracted(&prefix)
+        .map_err(|e| store_failure(messages, e))
+}
+
+/// A retracted document: by whom, when and why; to its author, which cities confirmed erasure.
+fn show_retracted(
+    messages: &Messages,
+    home: &audacities_node::Home,
+    r: &Retracted,
+    json: bool,
+) -> Result<(), Failure> {
+    let author = r.city == home.city();
+    if json {
+        return output::json(&json!({
+            "doc": r.doc.to_string(),
+            "retracted": true,
+            "city": r.city.to_string(),
+            "retraction": r.retraction.to_string(),
+            "reason": r.reason,
+            "retracted_at": format_utc(r.retracted_ms),
+            "erased_by": author.then(|| r.receipts.iter().map(|(c, t)| json!({
+                "city": c.to_string(), "at": format_utc(*t),
+            })).collect::<Vec<_>>()),
+        }));
+    }
+    output::line(&messages.with(
+        "show-retracted",
+        &[("doc", &r.doc), ("at", &format_utc(r.retracted_ms))],
+    ));
+    output::line(&messages.with("show-retracted-reason", &[("reason", &r.reason)]));
+    if author {
+        output::line(&messages.with("show-erased-by", &[("n", &r.receipts.len())]));
+        let authorities = home.store();
+        for (city, at) in &r.receipts {
+            let name = authorities
+                .authority(*city)
+                .ok()
+                .and_then(|a| a.profile().map(|(_, _, p)| p.name.clone()))
+                .unwrap_or_default();
+            output::line(&format!("  {city}  {name}  {}", format_utc(*at)));
+        }
     }
     Ok(())
 }

@@ -31,13 +31,10 @@ pub(crate) struct Authorities {
 impl Authorities {
     /// The authority of `city`, read from the stored acts on first use.
     pub fn of(&mut self, conn: &Connection, city: PublicKey) -> Result<&Authority, StoreError> {
-        let key = *city.as_bytes();
-        if !self.cities.contains_key(&key) {
-            let state = load(conn, city)?;
-            self.cities.insert(key, state);
+        match self.cities.entry(*city.as_bytes()) {
+            std::collections::hash_map::Entry::Occupied(found) => Ok(found.into_mut()),
+            std::collections::hash_map::Entry::Vacant(slot) => Ok(slot.insert(load(conn, city)?)),
         }
-        // Just inserted when absent.
-        self.cities.get(&key).ok_or(StoreError::Closed)
     }
 
     /// Whether `city` has moved to another key (so that even its first key's entries must be
@@ -142,6 +139,18 @@ pub(crate) fn insert(
     })
     .map_err(StoreError::during(ctx))?;
     authorities.forget(&head.city);
+    match act {
+        Act::Retraction(r) => {
+            let erased = super::erasure::retract(tx, entry, r)?;
+            tracing::info!(
+                "retraction of {} by city {}: {erased} stored versions erased",
+                r.doc,
+                head.city
+            );
+        }
+        Act::ErasureReceipt(r) => super::erasure::record_receipt(tx, entry, r)?,
+        _ => {}
+    }
     if matches!(act, Act::Revocation(_) | Act::Rotation(_)) {
         let removed = purge(tx, head.city, authorities)?;
         if removed > 0 {

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use audacities_protocol::authority::BodyKind;
 use audacities_protocol::draft::Texts;
 use audacities_protocol::model::{Kind, LStr};
-use audacities_protocol::{Draft, Entry, Id, PublicKey};
+use audacities_protocol::{Draft, Entry, Id, PublicKey, Unauthorized};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};
 
@@ -251,26 +251,38 @@ pub(crate) fn insert(
                 i,
             )
         });
+        let retractions = super::erasure::any_retracted(&tx)?;
         for i in order {
             let row = &rows[i];
+            if retractions
+                && let Some(doc) = super::erasure::retracted_doc(
+                    &tx,
+                    &row.id_text,
+                    row.revises_doc.as_deref(),
+                    &row.city,
+                )?
+            {
+                out[i] = Some(Inserted::Refused(row.id, Unauthorized::Retracted { doc }));
+                continue;
+            }
             if let Some(doc) = &row.revises_doc
                 && let Err(why) = super::versions::check(&tx, doc, &row.prev, &row.city, row.kind)?
             {
                 out[i] = Some(Inserted::Refused(row.id, why));
                 continue;
             }
-            if row.signer_key != row.city_key || authorities.rotated(&tx, row.city_key)? {
-                if let Err(why) = acts::check(
+            if (row.signer_key != row.city_key || authorities.rotated(&tx, row.city_key)?)
+                && let Err(why) = acts::check(
                     &tx,
                     &mut authorities,
                     row.city_key,
                     &row.signer_key,
                     row.created,
                     row.what,
-                )? {
-                    out[i] = Some(Inserted::Refused(row.id, why));
-                    continue;
-                }
+                )?
+            {
+                out[i] = Some(Inserted::Refused(row.id, why));
+                continue;
             }
             let changed = entry
                 .execute(params![
@@ -325,6 +337,16 @@ pub(crate) fn insert(
     }
     tx.commit()
         .map_err(StoreError::during("committing inserted entries"))?;
+    let erased = rows.iter().zip(&out).any(|(row, outcome)| {
+        matches!(outcome, Some(Inserted::New(_)))
+            && row
+                .act
+                .as_deref()
+                .is_some_and(|e| matches!(e.act(), Some(audacities_protocol::Act::Retraction(_))))
+    });
+    if erased {
+        super::erasure::checkpoint(conn);
+    }
     // Every position was given an outcome above.
     Ok(out.into_iter().flatten().collect())
 }

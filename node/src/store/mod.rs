@@ -34,6 +34,7 @@
 mod acts;
 pub mod browse;
 mod entries;
+pub mod erasure;
 mod error;
 mod handle;
 mod index;
@@ -65,10 +66,13 @@ fn history_of(
     }
 }
 
+/// The names cities give themselves in their profiles: (city, name).
+pub(crate) type ProfileNames = Vec<(PublicKey, String)>;
+
 /// The trust list and the names cities give themselves in their profiles, read together.
 pub(crate) fn names_sources(
     conn: &mut rusqlite::Connection,
-) -> Result<(Vec<Member>, Vec<(PublicKey, String)>), StoreError> {
+) -> Result<(Vec<Member>, ProfileNames), StoreError> {
     Ok((members::list(conn)?, acts::profile_names(conn)?))
 }
 pub use peers::MAX_PEERS;
@@ -415,6 +419,33 @@ impl Store {
     /// [`Store::history`] from async code.
     pub async fn history_async(&self, id: Id) -> Result<Option<versions::History>, StoreError> {
         self.call_async(move |conn| history_of(conn, id)).await
+    }
+
+    /// What this node knows of a retracted document, by an erased version's or the document's
+    /// id (or a prefix of at least 8 characters): `None` when nothing with that id was retracted.
+    pub fn retracted(&self, prefix: &Prefix) -> Result<Option<erasure::Retracted>, StoreError> {
+        let prefix = prefix.as_str().to_owned();
+        self.call(move |conn| erasure::retracted(conn, &prefix))
+    }
+
+    /// [`Store::retracted`] from async code.
+    pub async fn retracted_async(
+        &self,
+        prefix: &Prefix,
+    ) -> Result<Option<erasure::Retracted>, StoreError> {
+        let prefix = prefix.as_str().to_owned();
+        self.call_async(move |conn| erasure::retracted(conn, &prefix))
+            .await
+    }
+
+    /// The retractions applied here that `city` has not confirmed with a receipt yet:
+    /// (retraction, document).
+    pub async fn unconfirmed_retractions(
+        &self,
+        city: PublicKey,
+    ) -> Result<Vec<(Id, Id)>, StoreError> {
+        self.call_async(move |conn| erasure::unconfirmed(conn, &city))
+            .await
     }
 
     /// Every institutional act's wire line (profiles, delegations, revocations, rotations), in

@@ -206,6 +206,32 @@ CREATE TABLE entry_superseded (
 );
 "#;
 
+/// Version 8: retraction and erasure — tombstones of erased versions, retracted documents,
+/// the receipts of the cities that erased them, and FTS5's secure-delete (a deleted
+/// document's terms leave the index's pages instead of being masked).
+const SCHEMA_V8: &str = r#"
+CREATE TABLE erased (
+    id  TEXT NOT NULL PRIMARY KEY,
+    doc TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX erased_doc ON erased (doc);
+CREATE TABLE retracted_docs (
+    doc          TEXT    NOT NULL PRIMARY KEY,
+    city         TEXT    NOT NULL,
+    retraction   TEXT    NOT NULL,
+    reason       TEXT    NOT NULL,
+    retracted_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE erasure_receipts (
+    retraction TEXT    NOT NULL,
+    city       TEXT    NOT NULL,
+    receipt    TEXT    NOT NULL,
+    created_ms INTEGER NOT NULL,
+    PRIMARY KEY (retraction, city)
+) WITHOUT ROWID;
+INSERT INTO entry_search (entry_search, rank) VALUES ('secure-delete', 1);
+"#;
+
 /// Every migration, in order. The database's `user_version` counts those applied.
 pub const MIGRATIONS: &[M<'static>] = &[
     M::up(SCHEMA_V1).comment("entries, filter tables, full-text index"),
@@ -215,6 +241,7 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(SCHEMA_V5).comment("entry references and scalar fields"),
     M::up(SCHEMA_V6).comment("institutional acts"),
     M::up(SCHEMA_V7).comment("versions of documents"),
+    M::up(SCHEMA_V8).comment("retraction and erasure"),
 ];
 
 /// The first schema version with `entry_prev`: a file migrated from before it has its stored
