@@ -144,10 +144,8 @@ hint-trust-add-many = for each city you trust, run: audacities trust add CITYKEY
 
 reason-no-delegation = head.signer: { $signer } does not speak for city { $city } on { $created }: no delegation from the city is known for this key (import or sync the city's delegation first)
 reason-kind-not-delegated = head.kind: the delegation of { $signer } does not cover { $kind } (it covers { $covered })
-reason-outside-delegation = head.created: { $created } is outside the delegation of { $signer } ({ $from } to { $until })
 reason-revoked = head.signer: { $signer } was revoked by its city since { $since }; this entry is dated { $created }
 reason-rotated = head.signer: { $signer } no longer speaks for its city: the city moved to another key on { $rotated }, before this entry ({ $created })
-reason-act-by-staff = head.signer: a { $kind } must be signed by the city's own key, not by a delegated staff key
 
 hint-staff-delegation = ask your city to run `audacities key delegate YOUR_SIGNING_KEY --kinds … --until …`, then sync or `audacities import` its bundle
 hint-staff-key = a key is 64 lowercase hexadecimal characters; the staff home's `audacities id` prints it as its signing key
@@ -188,3 +186,6 @@ retracted = Retracted { $doc } ({ $n } versions): every node that takes the retr
 show-retracted = Document { $doc } was retracted by its city on { $at }; its text is erased from this node.
 show-retracted-reason = Reason: { $reason }
 show-erased-by = Erasure confirmed by { $n } cities:
+reason-delegation-not-yet = head.created: { $created } is before the delegation of { $signer } begins ({ $from })
+reason-delegation-expired = head.created: { $created } is after the delegation of { $signer } ended ({ $until }); ask the city for a new delegation
+reason-act-by-staff = head.signer: a { $kind } must be signed by the city's key in force, not by a staff key or any other key

@@ -144,10 +144,8 @@ hint-trust-add-many = pour chaque ville de confiance, lancez : audacities trust 
 
 reason-no-delegation = head.signer : { $signer } ne parle pas pour la ville { $city } le { $created } : aucune délégation de la ville n'est connue pour cette clé (importez ou synchronisez d'abord la délégation de la ville)
 reason-kind-not-delegated = head.kind : la délégation de { $signer } ne couvre pas { $kind } (elle couvre { $covered })
-reason-outside-delegation = head.created : { $created } est hors de la délégation de { $signer } (du { $from } au { $until })
 reason-revoked = head.signer : { $signer } a été révoquée par sa ville depuis le { $since } ; cette entrée est datée du { $created }
 reason-rotated = head.signer : { $signer } ne parle plus pour sa ville : la ville est passée à une autre clé le { $rotated }, avant cette entrée ({ $created })
-reason-act-by-staff = head.signer : un acte { $kind } doit être signé par la clé de la ville, pas par une clé d'agent déléguée
 
 hint-staff-delegation = demandez à votre ville de lancer `audacities key delegate VOTRE_CLÉ --kinds … --until …`, puis synchronisez ou importez (`audacities import`) son paquet
 hint-staff-key = une clé fait 64 caractères hexadécimaux minuscules ; `audacities id` du poste d'agent l'affiche comme clé de signature
@@ -188,3 +186,6 @@ retracted = { $doc } retiré ({ $n } versions) : chaque nœud qui reçoit le ret
 show-retracted = Le document { $doc } a été retiré par sa ville le { $at } ; son texte est effacé de ce nœud.
 show-retracted-reason = Raison : { $reason }
 show-erased-by = Effacement confirmé par { $n } villes :
+reason-delegation-not-yet = head.created : { $created } est avant le début de la délégation de { $signer } ({ $from })
+reason-delegation-expired = head.created : { $created } est après la fin de la délégation de { $signer } ({ $until }) ; demandez une nouvelle délégation à la ville
+reason-act-by-staff = head.signer : un acte { $kind } doit être signé par la clé en vigueur de la ville, pas par une clé d'agent ni aucune autre clé

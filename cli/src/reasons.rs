@@ -72,19 +72,21 @@ fn unauthorized(m: &Messages, error: &Unauthorized) -> String {
             "reason-kind-not-delegated",
             &[("signer", signer), ("kind", kind), ("covered", covered)],
         ),
-        Unauthorized::OutsideDelegation {
+        Unauthorized::DelegationNotYetValid {
             signer,
             created,
             from,
+        } => m.with(
+            "reason-delegation-not-yet",
+            &[("signer", signer), ("created", &when(created)), ("from", &when(from))],
+        ),
+        Unauthorized::DelegationExpired {
+            signer,
+            created,
             until,
         } => m.with(
-            "reason-outside-delegation",
-            &[
-                ("signer", signer),
-                ("created", &when(created)),
-                ("from", &when(from)),
-                ("until", &when(until)),
-            ],
+            "reason-delegation-expired",
+            &[("signer", signer), ("created", &when(created)), ("until", &when(until))],
         ),
         Unauthorized::Revoked {
             signer,
@@ -111,7 +113,7 @@ fn unauthorized(m: &Messages, error: &Unauthorized) -> String {
                 ("created", &when(created)),
             ],
         ),
-        Unauthorized::ActByStaff { kind } => m.with("reason-act-by-staff", &[("kind", kind)]),
+        Unauthorized::ActNotByCity { kind } => m.with("reason-act-by-staff", &[("kind", kind)]),
         Unauthorized::UnknownVersion { id } => m.with("reason-unknown-version", &[("id", id)]),
         Unauthorized::NotAVersionOf { id, doc } => {
             m.with("reason-not-a-version", &[("id", id), ("doc", doc)])

@@ -42,12 +42,17 @@ pub enum Unauthorized {
         covered: String,
     },
     #[error(
-        "head.created: {created} ms is outside the delegation of {signer} ({from} to {until} ms)"
+        "head.created: {created} ms is before the delegation of {signer} begins ({from} ms)"
     )]
-    OutsideDelegation {
+    DelegationNotYetValid {
         signer: Box<PublicKey>,
         created: u64,
         from: u64,
+    },
+    #[error("head.created: {created} ms is after the delegation of {signer} ended ({until} ms)")]
+    DelegationExpired {
+        signer: Box<PublicKey>,
+        created: u64,
         until: u64,
     },
     #[error(
@@ -68,9 +73,9 @@ pub enum Unauthorized {
         created: u64,
     },
     #[error(
-        "head.signer: a {kind} act must be signed by the city's own key, not by a delegated staff key"
+        "head.signer: a {kind} act must be signed by the city's key in force at its time, not by a staff key or any other key"
     )]
-    ActByStaff { kind: String },
+    ActNotByCity { kind: String },
     /// A new version names a document or version the node does not hold (yet).
     #[error(
         "head.revises: {id} is not an entry this node holds (yet); the version is taken once it is"
@@ -267,7 +272,7 @@ impl Authority {
         }
         let kind = match what {
             BodyKind::Act(act) => {
-                return Err(Unauthorized::ActByStaff {
+                return Err(Unauthorized::ActNotByCity {
                     kind: act.as_str().into(),
                 });
             }
@@ -317,15 +322,19 @@ impl Authority {
                 grant: g.id,
                 label: g.label.clone(),
             }),
-            None => {
-                let g = covering[0];
-                Err(Unauthorized::OutsideDelegation {
+            // Every covering grant is expired, revoked or not yet valid: say the first.
+            None => match covering.iter().find(|g| t < g.from) {
+                Some(g) => Err(Unauthorized::DelegationNotYetValid {
                     signer: Box::new(*signer),
                     created: t,
                     from: g.from,
-                    until: g.until,
-                })
-            }
+                }),
+                None => Err(Unauthorized::DelegationExpired {
+                    signer: Box::new(*signer),
+                    created: t,
+                    until: covering.iter().map(|g| g.until).max().unwrap_or_default(),
+                }),
+            },
         }
     }
 
@@ -342,7 +351,7 @@ impl Authority {
         if self.key_at(t) != head.signer {
             // Reuse the rule's wording: a rotated-away key, or a key that never was the city's.
             self.check(head, entry.body())?;
-            return Err(Unauthorized::ActByStaff {
+            return Err(Unauthorized::ActNotByCity {
                 kind: act.kind().as_str().into(),
             });
         }
@@ -472,12 +481,14 @@ mod tests {
             verdict(&state, &content("skill", &staff, &city, 2 * DAY)),
             Err(Unauthorized::KindNotDelegated { .. })
         ));
-        for t in [DAY / 2, 11 * DAY] {
-            assert!(matches!(
-                verdict(&state, &content("method", &staff, &city, t)),
-                Err(Unauthorized::OutsideDelegation { .. })
-            ));
-        }
+        assert!(matches!(
+            verdict(&state, &content("method", &staff, &city, DAY / 2)),
+            Err(Unauthorized::DelegationNotYetValid { .. })
+        ));
+        assert!(matches!(
+            verdict(&state, &content("method", &staff, &city, 11 * DAY)),
+            Err(Unauthorized::DelegationExpired { .. })
+        ));
         assert!(matches!(
             verdict(&state, &content("method", &secret(3), &city, 2 * DAY)),
             Err(Unauthorized::NoDelegation { .. })
@@ -490,7 +501,7 @@ mod tests {
         );
         assert!(matches!(
             verdict(&state, &staff_act),
-            Err(Unauthorized::ActByStaff { .. })
+            Err(Unauthorized::ActNotByCity { .. })
         ));
     }
 

@@ -164,7 +164,7 @@ async fn a_delegated_staff_key_publishes_for_its_city_everywhere_within_its_scop
         );
         let v = offer(node, too_late.bytes().to_vec()).await;
         assert!(
-            matches!(unauthorized(&v), Unauthorized::OutsideDelegation { .. }),
+            matches!(unauthorized(&v), Unauthorized::DelegationExpired { .. }),
             "{}: {v:?}",
             node.name
         );
