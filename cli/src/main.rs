@@ -51,6 +51,8 @@ enum Command {
     List(commands::list::Args),
     /// Show one entry by id or unique prefix (≥ 8 characters). — Afficher une entrée.
     Show(commands::show::Args),
+    /// Endorse another city's document, or say it was adopted. — Soutenir ou adopter.
+    Endorse(commands::endorse::Args),
     /// Withdraw a document: every node erases it and confirms. — Retirer un document.
     Retract(commands::retract::Args),
     /// The versions of a document, and which one is shown. — Les versions d'un document.
@@ -107,6 +109,7 @@ fn main() -> ExitCode {
         Command::Search(args) => commands::search::run(&messages, home, args),
         Command::History(args) => commands::history::run(&messages, home, args),
         Command::Retract(args) => commands::retract::run(&messages, home, args),
+        Command::Endorse(args) => commands::endorse::run(&messages, home, args),
         Command::Export(args) => commands::export::run(&messages, home, args),
         Command::Import(args) => commands::import::run(&messages, home, args),
         Command::Verify(args) => commands::verify::run(&messages, home, args),

@@ -78,7 +78,11 @@ fn unauthorized(m: &Messages, error: &Unauthorized) -> String {
             from,
         } => m.with(
             "reason-delegation-not-yet",
-            &[("signer", signer), ("created", &when(created)), ("from", &when(from))],
+            &[
+                ("signer", signer),
+                ("created", &when(created)),
+                ("from", &when(from)),
+            ],
         ),
         Unauthorized::DelegationExpired {
             signer,
@@ -86,7 +90,11 @@ fn unauthorized(m: &Messages, error: &Unauthorized) -> String {
             until,
         } => m.with(
             "reason-delegation-expired",
-            &[("signer", signer), ("created", &when(created)), ("until", &when(until))],
+            &[
+                ("signer", signer),
+                ("created", &when(created)),
+                ("until", &when(until)),
+            ],
         ),
         Unauthorized::Revoked {
             signer,

@@ -26,16 +26,18 @@ pub enum ActKind {
     Rotation,
     Retraction,
     ErasureReceipt,
+    Endorsement,
 }
 
 impl ActKind {
-    pub const ALL: [ActKind; 6] = [
+    pub const ALL: [ActKind; 7] = [
         ActKind::CityProfile,
         ActKind::Delegation,
         ActKind::Revocation,
         ActKind::Rotation,
         ActKind::Retraction,
         ActKind::ErasureReceipt,
+        ActKind::Endorsement,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +48,7 @@ impl ActKind {
             ActKind::Rotation => "rotation",
             ActKind::Retraction => "retraction",
             ActKind::ErasureReceipt => "erasure_receipt",
+            ActKind::Endorsement => "endorsement",
         }
     }
 
@@ -134,6 +137,17 @@ pub struct ErasureReceipt {
     pub doc: crate::id::Id,
 }
 
+/// A city endorses another's document, or says it adopted it ("adopted by Lyon, 2026-03").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endorsement {
+    /// The document (its first version's id).
+    pub doc: crate::id::Id,
+    /// True when the city adopted the practice, not only endorsed it.
+    pub adopted: bool,
+    pub note: String,
+}
+
 /// One act, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Act {
@@ -143,6 +157,7 @@ pub enum Act {
     Rotation(Rotation),
     Retraction(Retraction),
     ErasureReceipt(ErasureReceipt),
+    Endorsement(Endorsement),
 }
 
 /// The longest reason, in characters.
@@ -160,6 +175,7 @@ impl Act {
             Act::Rotation(_) => ActKind::Rotation,
             Act::Retraction(_) => ActKind::Retraction,
             Act::ErasureReceipt(_) => ActKind::ErasureReceipt,
+            Act::Endorsement(_) => ActKind::Endorsement,
         }
     }
 
@@ -172,6 +188,7 @@ impl Act {
             Act::Rotation(a) => serde_json::to_value(a),
             Act::Retraction(a) => serde_json::to_value(a),
             Act::ErasureReceipt(a) => serde_json::to_value(a),
+            Act::Endorsement(a) => serde_json::to_value(a),
         };
         let mut map = match inner {
             Ok(Value::Object(map)) => map,
@@ -205,6 +222,7 @@ impl Act {
             ActKind::Rotation => Act::Rotation(read(value)?),
             ActKind::Retraction => Act::Retraction(read(value)?),
             ActKind::ErasureReceipt => Act::ErasureReceipt(read(value)?),
+            ActKind::Endorsement => Act::Endorsement(read(value)?),
         };
         let problems = act.problems();
         if problems.is_empty() {
@@ -261,6 +279,7 @@ impl Act {
                 }
             }
             Act::Retraction(r) => c.text("reason", &r.reason, MAX_REASON),
+            Act::Endorsement(e) => c.text("note", &e.note, MAX_REASON),
             Act::Revocation(_) | Act::Rotation(_) | Act::ErasureReceipt(_) => {}
         }
         c.into_problems()

@@ -41,9 +41,7 @@ pub enum Unauthorized {
         kind: String,
         covered: String,
     },
-    #[error(
-        "head.created: {created} ms is before the delegation of {signer} begins ({from} ms)"
-    )]
+    #[error("head.created: {created} ms is before the delegation of {signer} begins ({from} ms)")]
     DelegationNotYetValid {
         signer: Box<PublicKey>,
         created: u64,
@@ -377,7 +375,7 @@ impl Authority {
                 }
             }
             // What these do is erasure, not authority: the store applies them.
-            Act::Retraction(_) | Act::ErasureReceipt(_) => {}
+            Act::Retraction(_) | Act::ErasureReceipt(_) | Act::Endorsement(_) => {}
             Act::Rotation(r) => {
                 // Acts are applied in time order, so the rotating key is the last one.
                 if self.keys.iter().any(|k| k.key == r.new_key) {

@@ -624,3 +624,72 @@ async fn after_a_retraction_no_node_keeps_the_text_and_every_receipt_reaches_the
     .await;
     stop_all([c, b, a]).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_adoption_shows_on_every_node_and_filters_listings() {
+    let net = Net::new();
+    let (a, b, c) = three(&net).await;
+    let napoli = a.home.signing_key().clone();
+    let lyon = b.home.signing_key().clone();
+    let now = now_ms();
+    let practice = content(draft(11_001), &napoli, &napoli, now - DAY);
+    let other = content(draft(11_002), &napoli, &napoli, now - DAY);
+    a.publish(vec![practice.bytes().to_vec(), other.bytes().to_vec()])
+        .await;
+    wait_until("B holds the practice", secs(10), async || {
+        b.holds(&[practice.id()]).await
+    })
+    .await;
+    let adoption = act(
+        Act::Endorsement(audacities_protocol::act::Endorsement {
+            doc: practice.id(),
+            adopted: true,
+            note: "Adoptée pour les friches de la Duchère".into(),
+        }),
+        &lyon,
+        &lyon,
+        now - MINUTE,
+    );
+    let adopted = b.publish(vec![adoption]).await;
+    for node in [&a, &b, &c] {
+        wait_until(
+            &format!("{} shows the adoption", node.name),
+            secs(10),
+            async || {
+                node.holds(&adopted).await?;
+                node.holds(&[practice.id(), other.id()]).await?;
+                let detail = shown(node, practice.id()).await;
+                let e = &detail["endorsements"];
+                if e.as_array().map(Vec::len) == Some(1)
+                    && e[0]["city"] == lyon.public().to_string()
+                    && e[0]["adopted"] == true
+                {
+                    Ok(())
+                } else {
+                    Err(format!("{}: {e}", node.name))
+                }
+            },
+        )
+        .await;
+        let filter = audacities_node::store::Filter {
+            endorsed_by: Some(lyon.public()),
+            ..Default::default()
+        };
+        let listed: Vec<Id> = node
+            .home
+            .store()
+            .page(&filter)
+            .expect("page")
+            .items
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(
+            listed,
+            vec![practice.id()],
+            "{}: endorsed by Lyon",
+            node.name
+        );
+    }
+    stop_all([c, b, a]).await;
+}

@@ -19,6 +19,10 @@ pub struct Args {
     /// Language of the entries' texts (entries with a title in it). — Langue des contenus.
     #[arg(long, value_name = "LANG")]
     lang: Option<String>,
+    /// Entries this city (its key, or its profile's name) endorsed or adopted.
+    /// — Entrées soutenues ou adoptées par cette ville.
+    #[arg(long, value_name = "CITY")]
+    endorsed_by: Option<String>,
     #[arg(long)]
     json: bool,
 }
@@ -67,6 +71,7 @@ impl Args {
         Self {
             filter: FilterArgs::default(),
             lang: None,
+            endorsed_by: None,
             json: false,
         }
     }
@@ -86,6 +91,9 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
     let mut filter = args.filter.to_filter(messages)?;
     filter.lang = args.lang.clone();
     let home = open_home(messages, home)?;
+    if let Some(city) = &args.endorsed_by {
+        filter.endorsed_by = Some(city_named(messages, &home, city)?);
+    }
     let summaries = home
         .store()
         .list(&filter)
@@ -130,4 +138,35 @@ pub fn summary_json(s: &Summary) -> Value {
         "city": s.city.to_string(),
         "created": format_utc(s.created_ms),
     })
+}
+
+/// A city by its key, or by the name its profile gives it (case ignored).
+pub fn city_named(
+    messages: &Messages,
+    home: &audacities_node::Home,
+    text: &str,
+) -> Result<audacities_protocol::PublicKey, Failure> {
+    if let Ok(key) = text.trim().parse() {
+        return Ok(key);
+    }
+    let names = home
+        .store()
+        .profile_names()
+        .map_err(|e| store_failure(messages, e))?;
+    let wanted = text.trim().to_lowercase();
+    let found: Vec<_> = names
+        .into_iter()
+        .filter(|(_, name)| name.to_lowercase() == wanted)
+        .collect();
+    match found.as_slice() {
+        [(key, _)] => Ok(*key),
+        [] => Err(
+            Failure::new(messages.with("unknown-city", &[("got", &text)]))
+                .hint(messages.get("hint-city-key")),
+        ),
+        _ => Err(
+            Failure::new(messages.with("ambiguous-city", &[("got", &text)]))
+                .hint(messages.get("hint-city-key")),
+        ),
+    }
 }

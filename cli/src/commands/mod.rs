@@ -3,6 +3,7 @@
 pub mod city;
 pub mod completions;
 pub mod demo;
+pub mod endorse;
 pub mod export;
 pub mod history;
 pub mod id;

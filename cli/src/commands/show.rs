@@ -109,6 +109,27 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
     for (label, value) in rows {
         output::line(&format!("{label:<12} {value}"));
     }
+    let endorsements = home
+        .store()
+        .endorsements(id)
+        .map_err(|e| store_failure(messages, e))?;
+    let names = home.store().profile_names().unwrap_or_default();
+    for e in &endorsements {
+        let city = names
+            .iter()
+            .find(|(k, _)| *k == e.city)
+            .map_or_else(|| e.city.to_string(), |(_, n)| n.clone());
+        let date = format_utc(e.created_ms);
+        let key = if e.adopted {
+            "show-adopted-by"
+        } else {
+            "show-endorsed-by"
+        };
+        output::line(&messages.with(
+            key,
+            &[("city", &city), ("date", &&date[..7]), ("note", &e.note)],
+        ));
+    }
     if asked != id {
         output::line(&messages.with("show-newer", &[("current", &id), ("id", &asked)]));
     }

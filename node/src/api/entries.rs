@@ -53,6 +53,8 @@ pub struct ListQuery {
     pub text_lang: Option<String>,
     /// JSON only: also count facets (kind, theme, city, lang, year) over every match.
     pub facets: Option<String>,
+    /// Entries whose document this city (a key) endorsed or adopted.
+    pub endorsed_by: Option<String>,
 }
 
 fn bad(code: &'static str, message: impl Into<String>) -> ApiError {
@@ -91,6 +93,14 @@ impl ListQuery {
                 Some(PublicKey::from_str(city).map_err(|e| {
                     bad("bad_parameter", format!("city: {city:?} is not a key: {e}"))
                 })?);
+        }
+        if let Some(city) = empty(&self.endorsed_by) {
+            filter.endorsed_by = Some(PublicKey::from_str(city).map_err(|e| {
+                bad(
+                    "bad_parameter",
+                    format!("endorsed_by: {city:?} is not a key: {e}"),
+                )
+            })?);
         }
         if let Some(since) = empty(&self.since) {
             filter.since_ms = Some(parse_utc(since).ok_or_else(|| {
@@ -380,6 +390,8 @@ pub struct Detail {
     pub current: Id,
     /// The document has concurrent versions that no later version merged yet.
     pub conflict: bool,
+    /// Cities that endorsed or adopted the document (the latest word of each).
+    pub endorsements: Vec<EndorsementJson>,
     pub created: String,
     pub created_ms: u64,
     pub received_ms: u64,
@@ -395,6 +407,17 @@ pub struct Detail {
     pub versions: Vec<Summary>,
     pub links_out: Vec<Reference>,
     pub links_in: Vec<Reference>,
+}
+
+/// One city's endorsement of a document, as the API shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct EndorsementJson {
+    pub city: PublicKey,
+    pub city_name: Option<String>,
+    /// Adopted, not only endorsed.
+    pub adopted: bool,
+    pub note: String,
+    pub date: String,
 }
 
 /// Links in shown at most.
@@ -476,6 +499,17 @@ pub async fn detail(
             published_by: found.published_by,
             current: found.history.as_ref().map_or(stored.id, |h| h.current),
             conflict: found.history.as_ref().is_some_and(|h| h.conflict),
+            endorsements: found
+                .endorsements
+                .iter()
+                .map(|e| EndorsementJson {
+                    city: e.city,
+                    city_name: names.get(&e.city).cloned(),
+                    adopted: e.adopted,
+                    note: e.note.clone(),
+                    date: format_utc(e.created_ms),
+                })
+                .collect(),
             created: format_utc(stored.created_ms),
             created_ms: stored.created_ms,
             received_ms: stored.received_ms,

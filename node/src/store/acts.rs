@@ -91,6 +91,43 @@ pub(crate) fn profile_names(conn: &Connection) -> Result<Vec<(PublicKey, String)
     Ok(out)
 }
 
+/// One city's endorsement of a document: its latest.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Endorsement {
+    pub city: PublicKey,
+    pub adopted: bool,
+    pub note: String,
+    pub created_ms: u64,
+}
+
+/// The endorsements of a document, the latest of each city, oldest first.
+pub(crate) fn endorsements(conn: &Connection, doc: &str) -> Result<Vec<Endorsement>, StoreError> {
+    let ctx = "reading endorsements";
+    let rows: Vec<(String, bool, String, i64)> = conn
+        .prepare_cached(
+            "SELECT city, adopted, note, created_ms FROM endorsements e WHERE doc = ?1
+               AND NOT EXISTS (SELECT 1 FROM endorsements later WHERE later.doc = e.doc
+                   AND later.city = e.city
+                   AND (later.created_ms, later.act) > (e.created_ms, e.act))
+             ORDER BY created_ms, city",
+        )
+        .and_then(|mut s| {
+            s.query_map([doc], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(StoreError::during(ctx))?;
+    rows.into_iter()
+        .map(|(city, adopted, note, at)| {
+            Ok(Endorsement {
+                city: parse_key(&city)?,
+                adopted,
+                note,
+                created_ms: to_u64(at),
+            })
+        })
+        .collect()
+}
+
 /// What became of an act offered to the store.
 pub(crate) enum Outcome {
     New,
@@ -149,6 +186,23 @@ pub(crate) fn insert(
             );
         }
         Act::ErasureReceipt(r) => super::erasure::record_receipt(tx, entry, r)?,
+        Act::Endorsement(e) => {
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO endorsements (act, doc, city, adopted, note, created_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    entry.id().to_string(),
+                    e.doc.to_string(),
+                    head.city.to_string(),
+                    e.adopted,
+                    e.note,
+                    to_i64(head.created)
+                ])
+            })
+            .map_err(StoreError::during("recording an endorsement"))?;
+        }
         _ => {}
     }
     if matches!(act, Act::Revocation(_) | Act::Rotation(_)) {

@@ -204,6 +204,7 @@ pub(crate) fn facets(
         && filter.city.is_none()
         && filter.since_ms.is_none()
         && filter.year.is_none()
+        && filter.endorsed_by.is_none()
         && !super::versions::any_superseded(conn)?;
     let (conditions, filter_values) = filter_sql(filter, "e.rowid");
     // The selected entries as a CTE every facet joins; with no filter at all, each facet reads
@@ -563,6 +564,8 @@ pub struct Detail {
     pub published_by: Option<String>,
     /// Its document's versions: which one is shown, and whether some are in conflict.
     pub history: Option<super::versions::History>,
+    /// Its document's endorsements, the latest of each city.
+    pub endorsements: Vec<super::acts::Endorsement>,
 }
 
 /// [`Detail`] of the one entry whose id starts with `prefix`.
@@ -582,6 +585,7 @@ pub(crate) fn detail(
     let doc = revised_doc(&stored.bytes).unwrap_or(id);
     let versions = versions(conn, doc)?;
     let history = super::versions::history(conn, &doc.to_string())?;
+    let endorsements = super::acts::endorsements(conn, &doc.to_string())?;
     let members = super::members::list(conn)?;
     let profiles = super::acts::profile_names(conn)?;
     let authority = super::acts::load(conn, stored.city)?;
@@ -604,6 +608,7 @@ pub(crate) fn detail(
         profiles,
         published_by,
         history,
+        endorsements,
     })
 }
 

@@ -569,6 +569,13 @@ pub(crate) fn filter_sql(filter: &Filter, rowid: &str) -> (String, Vec<Value>) {
         ));
         values.push(Value::Text(theme.clone()));
     }
+    if let Some(city) = &filter.endorsed_by {
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM endorsements en WHERE en.city = ?
+               AND en.doc = (SELECT coalesce(d.revises_doc, d.id) FROM entries d WHERE d.rowid = {rowid}))"
+        ));
+        values.push(Value::Text(city.to_string()));
+    }
     if let Some(since) = filter.since_ms {
         sql.push_str(" AND e.created_ms >= ?");
         values.push(Value::Integer(to_i64(since)));

@@ -32,6 +32,7 @@
 //! `docs/local-tools.md`); tables are internal.
 
 mod acts;
+pub use acts::Endorsement;
 pub mod browse;
 mod entries;
 pub mod erasure;
@@ -67,7 +68,7 @@ fn history_of(
 }
 
 /// The names cities give themselves in their profiles: (city, name).
-pub(crate) type ProfileNames = Vec<(PublicKey, String)>;
+pub type ProfileNames = Vec<(PublicKey, String)>;
 
 /// The trust list and the names cities give themselves in their profiles, read together.
 pub(crate) fn names_sources(
@@ -129,6 +130,8 @@ pub struct Filter {
     pub city: Option<PublicKey>,
     /// Entries created at or after this time (milliseconds since the Unix epoch).
     pub since_ms: Option<u64>,
+    /// Entries whose document this city endorsed or adopted.
+    pub endorsed_by: Option<PublicKey>,
     /// Entries created in this year (UTC).
     pub year: Option<i32>,
     /// Listings only: the page after this cursor ([`browse::Page::next`]).
@@ -145,6 +148,7 @@ impl Default for Filter {
             lang: None,
             city: None,
             since_ms: None,
+            endorsed_by: None,
             year: None,
             after: None,
             limit: 50,
@@ -446,6 +450,19 @@ impl Store {
     ) -> Result<Vec<(Id, Id)>, StoreError> {
         self.call_async(move |conn| erasure::unconfirmed(conn, &city))
             .await
+    }
+
+    /// The name each city gives itself in its latest signed profile: (city, name).
+    pub fn profile_names(&self) -> Result<ProfileNames, StoreError> {
+        self.call(|conn| acts::profile_names(conn))
+    }
+
+    /// The endorsements of the document an entry belongs to (the latest of each city).
+    pub fn endorsements(&self, id: Id) -> Result<Vec<Endorsement>, StoreError> {
+        self.call(move |conn| {
+            let doc = versions::doc_of(conn, &id.to_string())?.unwrap_or_else(|| id.to_string());
+            acts::endorsements(conn, &doc)
+        })
     }
 
     /// Every institutional act's wire line (profiles, delegations, revocations, rotations), in

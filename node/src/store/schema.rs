@@ -232,6 +232,20 @@ CREATE TABLE erasure_receipts (
 INSERT INTO entry_search (entry_search, rank) VALUES ('secure-delete', 1);
 "#;
 
+/// Version 9: endorsements and adoptions of documents by cities.
+const SCHEMA_V9: &str = r#"
+CREATE TABLE endorsements (
+    act        TEXT    NOT NULL PRIMARY KEY,
+    doc        TEXT    NOT NULL,
+    city       TEXT    NOT NULL,
+    adopted    INTEGER NOT NULL,
+    note       TEXT    NOT NULL,
+    created_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX endorsements_doc ON endorsements (doc, city, created_ms);
+CREATE INDEX endorsements_city ON endorsements (city, doc);
+"#;
+
 /// Every migration, in order. The database's `user_version` counts those applied.
 pub const MIGRATIONS: &[M<'static>] = &[
     M::up(SCHEMA_V1).comment("entries, filter tables, full-text index"),
@@ -242,6 +256,7 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(SCHEMA_V6).comment("institutional acts"),
     M::up(SCHEMA_V7).comment("versions of documents"),
     M::up(SCHEMA_V8).comment("retraction and erasure"),
+    M::up(SCHEMA_V9).comment("endorsements"),
 ];
 
 /// The first schema version with `entry_prev`: a file migrated from before it has its stored

@@ -524,6 +524,8 @@ struct EntryPage<'a> {
     published_by: Option<String>,
     /// The current version's page, when this is an earlier one.
     newer: Option<String>,
+    /// (adopted, city name, city key, YYYY-MM, note).
+    endorsements: Vec<(bool, String, String, String, String)>,
     conflict: bool,
     verified: bool,
     verify_error: String,
@@ -727,6 +729,22 @@ async fn entry_page(
         city_key: detail.city.to_string(),
         signer: detail.signer.to_string(),
         newer: (detail.current != detail.id).then(|| format!("/entries/{}", detail.current)),
+        endorsements: detail
+            .endorsements
+            .iter()
+            .map(|e| {
+                let key = e.city.to_string();
+                (
+                    e.adopted,
+                    e.city_name
+                        .clone()
+                        .unwrap_or_else(|| format!("{}…", &key[..12])),
+                    key,
+                    e.date.get(..7).unwrap_or_default().to_owned(),
+                    e.note.clone(),
+                )
+            })
+            .collect(),
         conflict: detail.conflict,
         published_by: detail
             .published_by
