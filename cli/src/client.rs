@@ -205,6 +205,20 @@ impl Client {
             .call();
         self.answer::<Changed>(response).map(|c| c.changed)
     }
+
+    /// Deletes every entry of `city` the node stores (after `trust_remove`); how many.
+    pub fn purge_city(&self, city: &str) -> Result<u64, ClientError> {
+        #[derive(serde::Deserialize)]
+        struct Purged {
+            purged: u64,
+        }
+        let response = self
+            .agent
+            .delete(self.url(&format!("/api/v1/trust/{city}?purge=true")))
+            .header("Authorization", &self.token()?)
+            .call();
+        self.answer::<Purged>(response).map(|p| p.purged)
+    }
 }
 
 /// The node's verdict on `line`, typed as the local ingest function gives it.

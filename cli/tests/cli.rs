@@ -738,3 +738,100 @@ fn an_open_node_imports_any_city() {
     );
     assert_eq!(report["untrusted"], 0);
 }
+
+#[test]
+fn trust_remove_keeps_a_citys_entries_unless_confirmed_then_purges_them() {
+    let lyon = Cli::new();
+    publish_examples(&lyon);
+    let bundle = lyon.dir.path().join("lyon.bundle");
+    lyon.cmd().arg("export").arg(&bundle).assert().success();
+    let key = lyon.city_key();
+
+    let naples = Cli::new();
+    naples.trust(&lyon);
+    naples.cmd().arg("import").arg(&bundle).assert().success();
+    assert_eq!(naples.count(), examples().len());
+
+    // No terminal to ask: nothing is deleted, and the way to delete is given.
+    naples
+        .cmd()
+        .args(["trust", "remove", &key])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "trust remove {key} --yes"
+        )));
+    assert_eq!(naples.count(), examples().len());
+
+    naples.trust(&lyon);
+    naples
+        .cmd()
+        .args(["--lang", "fr", "trust", "remove", &key, "--yes"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("effacés"));
+    assert_eq!(naples.count(), 0, "the city's entries are gone");
+    let verify = naples.json(&["verify"]);
+    assert_eq!(verify["entries"], 1, "only Naples's own profile is left");
+}
+
+#[test]
+fn a_staff_home_publishes_for_its_city_only_once_delegated_and_within_scope() {
+    let city = Cli::new();
+    let staff = Cli::uninitialised();
+    let city_key = city.city_key();
+    let init = staff.json(&["init", "--staff-of", &city_key]);
+    let staff_key = init["signing_key"].as_str().unwrap().to_owned();
+    assert_ne!(staff_key, city_key);
+    let id = staff.json(&["id"]);
+    assert_eq!(id["city_key"], city_key.as_str());
+    assert_eq!(id["signing_key"], staff_key.as_str());
+    assert_eq!(id["staff"], true);
+
+    let draft = staff.write("practice.toml", VALID);
+    // No delegation yet: refused before anything is signed, with the way forward.
+    staff
+        .cmd()
+        .arg("publish")
+        .arg(&draft)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("no delegation"))
+        .stderr(predicate::str::contains("audacities key delegate"));
+
+    city.cmd()
+        .args([
+            "key",
+            "delegate",
+            &staff_key,
+            "--kinds",
+            "case_study",
+            "--until",
+            "2099-12-31",
+            "--label",
+            "Service innovation",
+        ])
+        .assert()
+        .success();
+    let keys = city.json(&["key", "list"]);
+    assert_eq!(keys["delegations"][0]["state"], "active");
+    assert_eq!(keys["delegations"][0]["label"], "Service innovation");
+    let bundle = city.dir.path().join("city.bundle");
+    city.cmd().arg("export").arg(&bundle).assert().success();
+    staff.cmd().arg("import").arg(&bundle).assert().success();
+
+    // VALID is an actor: outside the delegation's kinds.
+    staff
+        .cmd()
+        .arg("publish")
+        .arg(&draft)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("does not cover"));
+    city.cmd()
+        .args(["key", "revoke", &staff_key])
+        .assert()
+        .success();
+    let keys = city.json(&["key", "list"]);
+    assert_eq!(keys["delegations"][0]["state"], "revoked");
+}

@@ -18,7 +18,7 @@ const SECTIONS: [&str; 4] = ["city__", "publish__", "network__", "trust"];
 /// The name `init` gives a city when none is given, flagged as "to be set" wherever shown.
 pub const PLACEHOLDER_CITY: &str = "unnamed-city";
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     #[serde(default)]
@@ -28,11 +28,14 @@ pub struct Config {
     /// Whose entries this node stores and relays.
     #[serde(default)]
     pub trust: TrustMode,
+    /// With `trust = "vouched"`: how many directly trusted cities must vouch for a city.
+    #[serde(default = "default_vouches")]
+    pub vouches: u32,
     #[serde(default)]
     pub network: Network,
 }
 
-/// Whose entries a node stores and relays (the full policy comes in a later version).
+/// Whose entries a node stores and relays.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TrustMode {
@@ -41,6 +44,25 @@ pub enum TrustMode {
     Members,
     /// Any validly signed city.
     Open,
+    /// This city, the trust list, and the cities that at least `vouches` of them vouch for
+    /// (`audacities trust vouch KEY`).
+    Vouched,
+}
+
+fn default_vouches() -> u32 {
+    2
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            city: City::default(),
+            publish: Publish::default(),
+            trust: TrustMode::default(),
+            vouches: default_vouches(),
+            network: Network::default(),
+        }
+    }
 }
 
 /// The default port of the peer-to-peer listeners (TCP and QUIC).
@@ -189,10 +211,15 @@ pub fn commented_file_for(
 # La clé privée de la ville n'est PAS ici : elle est dans keys/city.key (mode 0600).
 
 # Whose entries this node stores and relays: "members" (this city and those added with
-# `audacities trust add KEY`) or "open" (any validly signed city).
+# `audacities trust add KEY`), "vouched" (also the cities enough of them vouch for) or "open"
+# (any validly signed city).
 # Les entrées que ce nœud garde et relaie : "members" (cette ville et celles ajoutées avec
 # `audacities trust add CLÉ`) ou "open" (toute ville dont la signature est valide).
 trust = "members"
+# With trust = "vouched": also the cities that at least this many of the cities above vouch for
+# (`audacities trust vouch KEY`). / Avec "vouched" : aussi les villes recommandées par au moins
+# ce nombre des villes ci-dessus.
+vouches = 2
 
 [city]
 # The city's name, as other cities see it. / Le nom de la ville, tel que les autres le voient.

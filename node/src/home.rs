@@ -194,7 +194,12 @@ impl Home {
 
     /// The trust policy of this home's config (`trust`), its city and the store's trust list.
     pub fn policy(&self) -> Result<Policy, StoreError> {
-        Policy::load(self.config.trust, self.city(), &self.store)
+        Policy::load_vouched(
+            self.config.trust,
+            self.config.vouches,
+            self.city(),
+            &self.store,
+        )
     }
 
     /// After `key rotate` stored the rotation act: makes `new` the home's signing key

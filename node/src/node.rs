@@ -98,6 +98,10 @@ pub struct Status {
     /// How far the connected peers' clocks are ahead of this machine's (median, in
     /// milliseconds; negative: behind), when they said.
     pub clock_skew_ms: Option<i64>,
+    /// Entries refused since the node started, by reason: `untrusted`, `unauthorized`,
+    /// `waiting`, `retracted`, `clock`, `invalid`.
+    #[serde(default)]
+    pub refused: std::collections::BTreeMap<String, u64>,
     /// Things to fix (placeholder city name, API exposed beyond loopback, clock off).
     pub warnings: Vec<String>,
 }
@@ -181,6 +185,7 @@ impl Shared {
         .await
         .map_err(|_| StoreError::Closed)?
         .map_err(|e| e.source)?;
+        self.ctx.count_refusals(&report);
         let mut added = false;
         for (verdict, line) in report.verdicts.iter().zip(lines) {
             if matches!(verdict, Verdict::Accepted(_)) {
@@ -198,6 +203,15 @@ impl Shared {
     pub fn trust_changed(&self) -> Result<(), StoreError> {
         self.ctx.policy.reload(&self.ctx.store)?;
         self.ctx.trust_changed();
+        Ok(())
+    }
+
+    /// Takes in vouches that arrived since the last look (`trust = "vouched"`): cities newly
+    /// vouched for enough are fetched at the next sync.
+    pub fn refresh_vouches(&self) -> Result<(), StoreError> {
+        if self.ctx.policy.reload(&self.ctx.store)? {
+            self.ctx.trust_changed();
+        }
         Ok(())
     }
 
@@ -279,6 +293,7 @@ impl Shared {
             fingerprint,
             peers,
             clock_skew_ms,
+            refused: self.ctx.refusals(),
             warnings,
         })
     }
@@ -373,7 +388,7 @@ impl Node {
         };
 
         let store = home.store().clone();
-        let policy = Policy::load(config.trust, home.city(), &store)?;
+        let policy = Policy::load_vouched(config.trust, config.vouches, home.city(), &store)?;
         let token = token::ensure(home.dir())?;
 
         let listener = tokio::net::TcpListener::bind(&network_config.api)
@@ -518,6 +533,13 @@ async fn event_loop(
                     shared.start_session(*peer, &mut tasks);
                 }
                 tasks.spawn(confirm_erasures(shared.clone()));
+                if shared.ctx.policy.mode() == crate::config::TrustMode::Vouched {
+                    // New vouches arrive as acts through any door: take them in at each tick.
+                    let shared = shared.clone();
+                    tasks.spawn(async move {
+                        let _ = tokio::task::spawn_blocking(move || shared.refresh_vouches()).await;
+                    });
+                }
             }
             Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
             event = events.recv() => {
@@ -634,7 +656,10 @@ async fn validate_gossip(shared: Shared, mut queue: mpsc::Receiver<(MessageId, P
         })
         .await;
         let verdicts = match report {
-            Ok(Ok(report)) => report.verdicts,
+            Ok(Ok(report)) => {
+                shared.ctx.count_refusals(&report);
+                report.verdicts
+            }
             Ok(Err(e)) => {
                 tracing::warn!("could not store gossiped entries: {}", e.source);
                 Vec::new()

@@ -30,9 +30,13 @@ pub struct Policy {
 #[derive(Debug)]
 pub(crate) struct Snapshot {
     mode: TrustMode,
+    /// With [`TrustMode::Vouched`]: how many directly trusted cities must vouch for a city.
+    vouches: u32,
     own: [u8; 32],
     /// The trust list's keys, as bytes (a lookup needs no curve point).
     members: HashSet<[u8; 32]>,
+    /// With [`TrustMode::Vouched`]: the cities enough members vouch for.
+    vouched: HashSet<[u8; 32]>,
 }
 
 impl Snapshot {
@@ -41,6 +45,9 @@ impl Snapshot {
         match self.mode {
             TrustMode::Open => true,
             TrustMode::Members => *city == self.own || self.members.contains(city),
+            TrustMode::Vouched => {
+                *city == self.own || self.members.contains(city) || self.vouched.contains(city)
+            }
         }
     }
 
@@ -50,9 +57,20 @@ impl Snapshot {
 }
 
 impl Policy {
-    /// The policy of `mode` for the city `own_city`, with the store's trust list.
+    /// The policy of `mode` for the city `own_city`, with the store's trust list (and, in
+    /// vouched mode, the default of two vouches).
     pub fn load(mode: TrustMode, own_city: PublicKey, store: &Store) -> Result<Policy, StoreError> {
-        let snapshot = snapshot(mode, *own_city.as_bytes(), store)?;
+        Self::load_vouched(mode, 2, own_city, store)
+    }
+
+    /// [`Policy::load`] with the number of vouches `trust = "vouched"` needs.
+    pub fn load_vouched(
+        mode: TrustMode,
+        vouches: u32,
+        own_city: PublicKey,
+        store: &Store,
+    ) -> Result<Policy, StoreError> {
+        let snapshot = snapshot(mode, vouches, *own_city.as_bytes(), store)?;
         Ok(Policy {
             shared: Arc::new(RwLock::new(Arc::new(snapshot))),
         })
@@ -64,12 +82,14 @@ impl Policy {
         self.snapshot().allows_bytes(city.as_bytes())
     }
 
-    /// Reads the trust list again (after `trust_add` / `trust_remove`); every clone sees it.
-    pub fn reload(&self, store: &Store) -> Result<(), StoreError> {
+    /// Reads the trust list (and vouches) again, after `trust_add` / `trust_remove` or new
+    /// vouches; every clone sees it. True when the cities allowed changed.
+    pub fn reload(&self, store: &Store) -> Result<bool, StoreError> {
         let current = self.snapshot();
-        let fresh = snapshot(current.mode, current.own, store)?;
+        let fresh = snapshot(current.mode, current.vouches, current.own, store)?;
+        let changed = fresh.members != current.members || fresh.vouched != current.vouched;
         *self.shared.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(fresh);
-        Ok(())
+        Ok(changed)
     }
 
     pub fn mode(&self) -> TrustMode {
@@ -94,13 +114,36 @@ impl std::fmt::Debug for Policy {
     }
 }
 
-fn snapshot(mode: TrustMode, own: [u8; 32], store: &Store) -> Result<Snapshot, StoreError> {
-    let members = store
+fn snapshot(
+    mode: TrustMode,
+    vouches: u32,
+    own: [u8; 32],
+    store: &Store,
+) -> Result<Snapshot, StoreError> {
+    let members: HashSet<[u8; 32]> = store
         .trust_list()?
         .into_iter()
         .map(|m| *m.city.as_bytes())
         .collect();
-    Ok(Snapshot { mode, own, members })
+    let vouched = if mode == TrustMode::Vouched {
+        // The directly trusted cities: this one and the trust list.
+        let mut vouchers: Vec<[u8; 32]> = members.iter().copied().collect();
+        vouchers.push(own);
+        store
+            .vouched(vouchers, vouches)?
+            .into_iter()
+            .map(|c| *c.as_bytes())
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    Ok(Snapshot {
+        mode,
+        vouches,
+        own,
+        members,
+        vouched,
+    })
 }
 
 #[cfg(test)]

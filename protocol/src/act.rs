@@ -27,10 +27,11 @@ pub enum ActKind {
     Retraction,
     ErasureReceipt,
     Endorsement,
+    Vouch,
 }
 
 impl ActKind {
-    pub const ALL: [ActKind; 7] = [
+    pub const ALL: [ActKind; 8] = [
         ActKind::CityProfile,
         ActKind::Delegation,
         ActKind::Revocation,
@@ -38,6 +39,7 @@ impl ActKind {
         ActKind::Retraction,
         ActKind::ErasureReceipt,
         ActKind::Endorsement,
+        ActKind::Vouch,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +51,7 @@ impl ActKind {
             ActKind::Retraction => "retraction",
             ActKind::ErasureReceipt => "erasure_receipt",
             ActKind::Endorsement => "endorsement",
+            ActKind::Vouch => "vouch",
         }
     }
 
@@ -148,6 +151,14 @@ pub struct Endorsement {
     pub note: String,
 }
 
+/// A city vouches for another: nodes in `vouched` trust mode take the cities enough of their
+/// directly trusted cities vouch for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vouch {
+    pub city: PublicKey,
+}
+
 /// One act, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Act {
@@ -158,6 +169,7 @@ pub enum Act {
     Retraction(Retraction),
     ErasureReceipt(ErasureReceipt),
     Endorsement(Endorsement),
+    Vouch(Vouch),
 }
 
 /// The longest reason, in characters.
@@ -176,6 +188,7 @@ impl Act {
             Act::Retraction(_) => ActKind::Retraction,
             Act::ErasureReceipt(_) => ActKind::ErasureReceipt,
             Act::Endorsement(_) => ActKind::Endorsement,
+            Act::Vouch(_) => ActKind::Vouch,
         }
     }
 
@@ -189,6 +202,7 @@ impl Act {
             Act::Retraction(a) => serde_json::to_value(a),
             Act::ErasureReceipt(a) => serde_json::to_value(a),
             Act::Endorsement(a) => serde_json::to_value(a),
+            Act::Vouch(a) => serde_json::to_value(a),
         };
         let mut map = match inner {
             Ok(Value::Object(map)) => map,
@@ -223,6 +237,7 @@ impl Act {
             ActKind::Retraction => Act::Retraction(read(value)?),
             ActKind::ErasureReceipt => Act::ErasureReceipt(read(value)?),
             ActKind::Endorsement => Act::Endorsement(read(value)?),
+            ActKind::Vouch => Act::Vouch(read(value)?),
         };
         let problems = act.problems();
         if problems.is_empty() {
@@ -280,7 +295,7 @@ impl Act {
             }
             Act::Retraction(r) => c.text("reason", &r.reason, MAX_REASON),
             Act::Endorsement(e) => c.text("note", &e.note, MAX_REASON),
-            Act::Revocation(_) | Act::Rotation(_) | Act::ErasureReceipt(_) => {}
+            Act::Revocation(_) | Act::Rotation(_) | Act::ErasureReceipt(_) | Act::Vouch(_) => {}
         }
         c.into_problems()
     }
@@ -303,6 +318,11 @@ impl Act {
                 "key",
                 "a city does not revoke its own key; it rotates it (`audacities key rotate`)",
                 "une ville ne révoque pas sa propre clé ; elle la remplace (`audacities key rotate`)",
+            )),
+            Act::Vouch(v) if v.city == head.city => Some((
+                "city",
+                "a city does not vouch for itself",
+                "une ville ne se recommande pas elle-même",
             )),
             Act::Rotation(r) if r.new_key == head.signer || r.new_key == head.city => Some((
                 "new_key",

@@ -84,6 +84,8 @@ pub struct Setup<'a> {
     pub preload: &'a [Vec<u8>],
     /// Web origins allowed to read the API from a browser (`api_cors_origins`).
     pub cors_origins: Vec<String>,
+    /// The trust mode (`members`, `vouched`, `open`); default `open`.
+    pub trust: Option<&'a str>,
 }
 
 impl<'a> Setup<'a> {
@@ -136,7 +138,7 @@ impl TestNode {
             .unwrap_or_else(|| vec!["/ip4/127.0.0.1/tcp/0".to_owned()]);
         let peers: Vec<String> = setup.peers.iter().map(ToString::to_string).collect();
         let config = format!(
-            r#"trust = "open"
+            r#"trust = {trust:?}
 
 [city]
 name = {name:?}
@@ -157,6 +159,7 @@ sync_interval_secs = 1
 api_cors_origins = {cors:?}
 "#,
             cors = setup.cors_origins,
+            trust = setup.trust.unwrap_or("open"),
             commons = net.commons,
             relay = setup.relay_server,
             max_connections = setup.max_connections.unwrap_or(64),

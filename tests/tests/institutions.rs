@@ -693,3 +693,63 @@ async fn an_adoption_shows_on_every_node_and_filters_listings() {
     }
     stop_all([c, b, a]).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_members_node_stores_nothing_of_an_untrusted_city_and_gets_it_after_trust_add() {
+    let net = Net::new();
+    let a = TestNode::start_with(&net, Setup::named("A")).await;
+    let b = TestNode::start_with(
+        &net,
+        Setup {
+            trust: Some("members"),
+            ..Setup::named("B").peer(a.addr().await)
+        },
+    )
+    .await;
+    let c = TestNode::start_with(&net, Setup::named("C").peer(a.addr().await)).await;
+    wait_for_mesh(&[&a, &b, &c], &[1, 1, 1], secs(15)).await;
+    let roma = city(111);
+    let now = now_ms();
+    let lines: Vec<Vec<u8>> = (0..3)
+        .map(|n| content(draft(11_100 + n), &roma, &roma, now - MINUTE).into_bytes())
+        .collect();
+    let ids = a.publish(lines).await;
+    wait_until("C, open, holds Roma's entries", secs(10), async || {
+        c.holds(&ids).await
+    })
+    .await;
+    // B saw them offered (gossip, sync) and refused them: nothing stored, counted in status.
+    wait_until(
+        "B counts Roma's entries as untrusted",
+        secs(10),
+        async || {
+            let status = b.status().await;
+            match status.refused.get("untrusted") {
+                Some(n) if *n > 0 => Ok(()),
+                _ => Err(format!("refused: {:?}", status.refused)),
+            }
+        },
+    )
+    .await;
+    assert_eq!(
+        b.lacking(&ids).await.len(),
+        ids.len(),
+        "B stores nothing of Roma"
+    );
+
+    // Trusted on the running node: fetched at the next sync.
+    assert!(
+        b.home
+            .store()
+            .trust_add(roma.public(), Some("Roma".into()), now)
+            .expect("trust add")
+    );
+    b.node().shared().trust_changed().expect("reload");
+    wait_until(
+        "B gets Roma's entries after trust add",
+        secs(10),
+        async || b.holds(&ids).await,
+    )
+    .await;
+    stop_all([c, b, a]).await;
+}

@@ -4,6 +4,7 @@
 //! takes every validly signed city.
 
 use audacities_node::ingest::{INLINE_BELOW, Verdict};
+use audacities_protocol::Entry;
 use audacities_protocol::entry::EntryError;
 use audacities_tests::{TestHome, city, draft, encode_line, entry, parse_line};
 use serde_json::json;
@@ -158,4 +159,66 @@ fn a_policy_loaded_before_a_trust_add_sees_it_after_reload() {
     )
     .unwrap();
     assert_eq!(report.accepted(), 1);
+}
+
+#[test]
+fn a_vouched_node_takes_a_city_once_enough_trusted_cities_vouch_for_it() {
+    use audacities_protocol::act::Vouch;
+    use audacities_protocol::{Act, Body};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("home");
+    drop(audacities_node::Home::init(&path, "Lyon", "FR").expect("init"));
+    let config = path.join(audacities_node::config::FILE_NAME);
+    let text = std::fs::read_to_string(&config).expect("config");
+    std::fs::write(
+        &config,
+        text.replace("trust = \"members\"", "trust = \"vouched\""),
+    )
+    .expect("write config");
+    let home = audacities_node::Home::open(&path).expect("open");
+    assert_eq!(home.config().vouches, 2, "two vouches by default");
+    let (napoli, torino, stranger) = (city(2), city(3), city(9));
+    for c in [&napoli, &torino] {
+        home.store()
+            .trust_add(c.public(), None, audacities_node::time::now_ms())
+            .expect("trust add");
+    }
+    let import = |lines: Vec<Vec<u8>>| {
+        let policy = home.policy().expect("policy");
+        audacities_node::ingest::ingest(home.store(), &policy, lines.into_iter().map(Ok))
+            .expect("store works")
+    };
+    let vouch = |by: &audacities_protocol::SecretKey| {
+        Entry::sign_for(
+            Body::Act(Act::Vouch(Vouch {
+                city: stranger.public(),
+            })),
+            by,
+            by.public(),
+            audacities_node::time::now_ms(),
+            None,
+        )
+        .expect("sign")
+        .into_bytes()
+    };
+    let theirs = entry(9, 1).bytes().to_vec();
+    assert_eq!(
+        import(vec![theirs.clone()]).untrusted(),
+        1,
+        "nobody vouches yet"
+    );
+    assert_eq!(import(vec![vouch(&napoli)]).accepted(), 1);
+    assert_eq!(
+        import(vec![theirs.clone()]).untrusted(),
+        1,
+        "one vouch of two"
+    );
+    // A vouch from a city nobody here trusts does not count.
+    assert_eq!(import(vec![vouch(&city(7))]).untrusted(), 1);
+    assert_eq!(import(vec![vouch(&torino)]).accepted(), 1);
+    assert_eq!(
+        import(vec![theirs]).accepted(),
+        1,
+        "two trusted cities vouch"
+    );
 }

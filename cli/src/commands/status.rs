@@ -66,6 +66,19 @@ pub fn status(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<
         messages.get("status-peers"),
         status.peers.len().to_string(),
     ]);
+    let refused: Vec<String> = status
+        .refused
+        .iter()
+        .map(|(reason, n)| format!("{n} {}", messages.get(&format!("refused-{reason}"))))
+        .collect();
+    table.add_row(vec![
+        messages.get("status-refused"),
+        if refused.is_empty() {
+            "0".to_owned()
+        } else {
+            refused.join("\n")
+        },
+    ]);
     println!("{table}");
     for warning in &status.warnings {
         output::line(&format!("⚠ {warning}"));

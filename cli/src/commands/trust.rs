@@ -38,11 +38,18 @@ enum Command {
         #[arg(long, value_name = "TEXT")]
         label: Option<String>,
     },
-    /// Stop trusting a city (its entries already stored are kept). — Retirer une ville.
+    /// Stop trusting a city, and delete its stored entries once confirmed.
+    /// — Retirer une ville, et effacer ses entrées après confirmation.
     Remove {
         /// The city's public key. — La clé publique de la ville.
         #[arg(value_name = "KEY")]
         key: String,
+        /// Delete its stored entries without asking. — Effacer ses entrées sans demander.
+        #[arg(long)]
+        yes: bool,
+        /// Keep its stored entries without asking. — Garder ses entrées sans demander.
+        #[arg(long, conflicts_with = "yes")]
+        keep: bool,
     },
     /// The trust mode, this city and the trusted cities. — Les villes de confiance.
     List {
@@ -50,13 +57,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Vouch for a city: nodes in vouched mode that trust this one count it.
+    /// — Recommander une ville.
+    Vouch {
+        /// The city's public key. — La clé publique de la ville.
+        #[arg(value_name = "KEY")]
+        key: String,
+    },
 }
 
 pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(), Failure> {
     match args.command {
         Command::Add { key, label } => add(messages, home, &key, label),
-        Command::Remove { key } => remove(messages, home, &key),
+        Command::Remove { key, yes, keep } => remove(messages, home, &key, yes, keep),
         Command::List { json } => list(messages, home, json),
+        Command::Vouch { key } => vouch(messages, home, &key),
     }
 }
 
@@ -110,7 +125,13 @@ fn add(
     Ok(())
 }
 
-fn remove(messages: &Messages, home: Option<PathBuf>, key: &str) -> Result<(), Failure> {
+fn remove(
+    messages: &Messages,
+    home: Option<PathBuf>,
+    key: &str,
+    yes: bool,
+    keep: bool,
+) -> Result<(), Failure> {
     let city = parse_key(messages, key)?;
     let home = open_home(messages, home)?;
     let removed = match Client::find(home.dir()) {
@@ -131,7 +152,46 @@ fn remove(messages: &Messages, home: Option<PathBuf>, key: &str) -> Result<(), F
         });
     }
     output::line(&messages.with("trust-removed", &[("city", &city)]));
+    let stored = home
+        .store()
+        .count_of_city(city)
+        .map_err(|e| store_failure(messages, e))?;
+    if stored == 0 || keep {
+        return Ok(());
+    }
+    if !yes && !confirm(&messages.with("trust-purge-ask", &[("n", &stored), ("city", &city)])) {
+        output::line(&messages.with("trust-purge-kept", &[("n", &stored), ("key", &city)]));
+        return Ok(());
+    }
+    let purged = match Client::find(home.dir()) {
+        Some(node) => node
+            .purge_city(&city.to_string())
+            .map_err(|e| Failure::because(messages, "node-failed", e))?,
+        None => home
+            .store()
+            .purge_city(city)
+            .map_err(|e| store_failure(messages, e))?,
+    };
+    output::line(&messages.with("trust-purged", &[("n", &purged), ("city", &city)]));
     Ok(())
+}
+
+/// Asks a yes/no question on the terminal; no terminal (a script) is a no.
+fn confirm(question: &str) -> bool {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        return false;
+    }
+    eprint!("{question} ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    if std::io::stdin().lock().read_line(&mut answer).is_err() {
+        return false;
+    }
+    matches!(
+        answer.trim().to_lowercase().as_str(),
+        "y" | "yes" | "o" | "oui"
+    )
 }
 
 fn list(messages: &Messages, home: Option<PathBuf>, json: bool) -> Result<(), Failure> {
@@ -148,11 +208,23 @@ fn list(messages: &Messages, home: Option<PathBuf>, json: bool) -> Result<(), Fa
             "members": members,
         }));
     }
-    output::line(&messages.get(match mode {
-        TrustMode::Members => "trust-mode-members",
-        TrustMode::Open => "trust-mode-open",
-    }));
+    output::line(&match mode {
+        TrustMode::Members => messages.get("trust-mode-members"),
+        TrustMode::Open => messages.get("trust-mode-open"),
+        TrustMode::Vouched => messages.with("trust-mode-vouched", &[("n", &home.config().vouches)]),
+    });
     output::line(&messages.with("trust-this-city", &[("key", &home.city())]));
+    if mode == TrustMode::Vouched {
+        let mut vouchers: Vec<[u8; 32]> = members.iter().map(|m| *m.city.as_bytes()).collect();
+        vouchers.push(*home.city().as_bytes());
+        let vouched = home
+            .store()
+            .vouched(vouchers, home.config().vouches)
+            .map_err(|e| store_failure(messages, e))?;
+        for city in vouched {
+            output::line(&messages.with("trust-vouched-city", &[("key", &city)]));
+        }
+    }
     if members.is_empty() {
         output::line(&messages.get("trust-none"));
         return Ok(());
@@ -170,5 +242,15 @@ fn list(messages: &Messages, home: Option<PathBuf>, json: bool) -> Result<(), Fa
         ]);
     }
     output::line(&table.to_string());
+    Ok(())
+}
+
+fn vouch(messages: &Messages, home: Option<PathBuf>, key: &str) -> Result<(), Failure> {
+    let city = parse_key(messages, key)?;
+    let home = open_home(messages, home)?;
+    let act = audacities_protocol::Act::Vouch(audacities_protocol::act::Vouch { city });
+    let id = crate::commands::publish_act(messages, &home, act)?;
+    output::line(&messages.with("trust-vouched", &[("city", &city)]));
+    output::line(&messages.with("act-id", &[("id", &id)]));
     Ok(())
 }

@@ -17,7 +17,7 @@ use audacities_protocol::PublicKey;
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -429,25 +429,42 @@ async fn trust_add(
     Ok(Json(Changed { changed }).into_response())
 }
 
+/// `?purge=true`: also delete every entry of the city stored here.
+#[derive(Debug, Default, Deserialize)]
+struct Purge {
+    purge: Option<bool>,
+}
+
 /// `DELETE /api/v1/trust/{city}`
 #[utoipa::path(delete, path = "/api/v1/trust/{city}",
-    params(("city" = String, Path, description = "A city key")),
-    responses((status = 200, description = "`{changed}`"), (status = 401, description = "No or wrong bearer token")),
+    params(("city" = String, Path, description = "A city key"),
+           ("purge" = Option<bool>, Query, description = "Also delete the city's entries stored here")),
+    responses((status = 200, description = "`{changed, purged}`"), (status = 401, description = "No or wrong bearer token")),
     security(("bearer" = [])))]
+
 async fn trust_remove(
     State(shared): State<Shared>,
     headers: HeaderMap,
     Path(city): Path<String>,
+    Query(purge): Query<Purge>,
 ) -> Result<Response, ApiError> {
     authorize(&shared, &headers)?;
     let city = parse_city(&city)?;
     let store = shared.store().clone();
-    let changed = tokio::task::spawn_blocking(move || store.trust_remove(city))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+    let purge = purge.purge.unwrap_or(false);
+    let (changed, purged) = tokio::task::spawn_blocking(move || {
+        let changed = store.trust_remove(city)?;
+        let purged = if purge { store.purge_city(city)? } else { 0 };
+        Ok::<_, crate::store::StoreError>((changed, purged))
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
     shared.trust_changed().map_err(ApiError::internal)?;
-    Ok(Json(Changed { changed }).into_response())
+    if purged > 0 {
+        shared.ctx.changed();
+    }
+    Ok(Json(serde_json::json!({ "changed": changed, "purged": purged })).into_response())
 }
 
 #[cfg(test)]

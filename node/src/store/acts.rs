@@ -91,6 +91,37 @@ pub(crate) fn profile_names(conn: &Connection) -> Result<Vec<(PublicKey, String)
     Ok(out)
 }
 
+/// The cities that at least `needed` of `vouchers` vouch for.
+pub(crate) fn vouched(
+    conn: &Connection,
+    vouchers: &[[u8; 32]],
+    needed: u32,
+) -> Result<Vec<PublicKey>, StoreError> {
+    let ctx = "reading vouches";
+    let vouchers: std::collections::HashSet<String> = vouchers
+        .iter()
+        .map(|b| b.iter().map(|x| format!("{x:02x}")).collect())
+        .collect();
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    let mut stmt = conn
+        .prepare_cached("SELECT voucher, city FROM vouches")
+        .map_err(StoreError::during(ctx))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+        .map_err(StoreError::during(ctx))?;
+    for row in rows {
+        let (voucher, city) = row.map_err(StoreError::during(ctx))?;
+        if vouchers.contains(&voucher) {
+            *counts.entry(city).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n >= needed.max(1))
+        .map(|(city, _)| parse_key(&city))
+        .collect()
+}
+
 /// One city's endorsement of a document: its latest.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Endorsement {
@@ -186,6 +217,19 @@ pub(crate) fn insert(
             );
         }
         Act::ErasureReceipt(r) => super::erasure::record_receipt(tx, entry, r)?,
+        Act::Vouch(v) => {
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO vouches (voucher, city, act) VALUES (?1, ?2, ?3)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    head.city.to_string(),
+                    v.city.to_string(),
+                    entry.id().to_string()
+                ])
+            })
+            .map_err(StoreError::during("recording a vouch"))?;
+        }
         Act::Endorsement(e) => {
             tx.prepare_cached(
                 "INSERT OR IGNORE INTO endorsements (act, doc, city, adopted, note, created_ms)

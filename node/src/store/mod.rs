@@ -457,6 +457,49 @@ impl Store {
         self.call(|conn| acts::profile_names(conn))
     }
 
+    /// Deletes every entry and act of `city` (after `trust remove`, once confirmed), with the
+    /// erasure guarantees of a retraction (secure delete, WAL truncated). Returns how many.
+    pub fn purge_city(&self, city: PublicKey) -> Result<u64, StoreError> {
+        self.call(move |conn| {
+            let ctx = "purging a city's entries";
+            let tx = conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(StoreError::during(ctx))?;
+            let key = city.to_string();
+            let entries = tx
+                .execute("DELETE FROM entries WHERE city = ?1", [&key])
+                .map_err(StoreError::during(ctx))?;
+            let acts = tx
+                .execute("DELETE FROM acts WHERE city = ?1", [&key])
+                .map_err(StoreError::during(ctx))?;
+            tx.commit().map_err(StoreError::during(ctx))?;
+            erasure::checkpoint(conn);
+            Ok((entries + acts) as u64)
+        })
+    }
+
+    /// How many entries (content, all versions) of `city` are stored.
+    pub fn count_of_city(&self, city: PublicKey) -> Result<u64, StoreError> {
+        self.call(move |conn| {
+            conn.query_row(
+                "SELECT count(*) FROM entries WHERE city = ?1",
+                [city.to_string()],
+                |r| r.get::<_, i64>(0),
+            )
+            .map(|n| u64::try_from(n).unwrap_or(0))
+            .map_err(StoreError::during("counting a city's entries"))
+        })
+    }
+
+    /// The cities that at least `needed` of `vouchers` (key bytes) vouch for.
+    pub fn vouched(
+        &self,
+        vouchers: Vec<[u8; 32]>,
+        needed: u32,
+    ) -> Result<Vec<PublicKey>, StoreError> {
+        self.call(move |conn| acts::vouched(conn, &vouchers, needed))
+    }
+
     /// The endorsements of the document an entry belongs to (the latest of each city).
     pub fn endorsements(&self, id: Id) -> Result<Vec<Endorsement>, StoreError> {
         self.call(move |conn| {

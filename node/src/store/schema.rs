@@ -246,6 +246,17 @@ CREATE INDEX endorsements_doc ON endorsements (doc, city, created_ms);
 CREATE INDEX endorsements_city ON endorsements (city, doc);
 "#;
 
+/// Version 10: which city vouches for which (for `trust = "vouched"`).
+const SCHEMA_V10: &str = r#"
+CREATE TABLE vouches (
+    voucher TEXT NOT NULL,
+    city    TEXT NOT NULL,
+    act     TEXT NOT NULL,
+    PRIMARY KEY (voucher, city)
+) WITHOUT ROWID;
+CREATE INDEX vouches_city ON vouches (city);
+"#;
+
 /// Every migration, in order. The database's `user_version` counts those applied.
 pub const MIGRATIONS: &[M<'static>] = &[
     M::up(SCHEMA_V1).comment("entries, filter tables, full-text index"),
@@ -257,6 +268,7 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(SCHEMA_V7).comment("versions of documents"),
     M::up(SCHEMA_V8).comment("retraction and erasure"),
     M::up(SCHEMA_V9).comment("endorsements"),
+    M::up(SCHEMA_V10).comment("vouches"),
 ];
 
 /// The first schema version with `entry_prev`: a file migrated from before it has its stored

@@ -63,9 +63,58 @@ struct Inner {
     /// How far each peer's clock was ahead of this node's (negative: behind) when its hello
     /// arrived, in milliseconds.
     skews: Mutex<HashMap<PeerId, i64>>,
+    /// Entries refused since the node started, by reason (see [`refusal_reason`]).
+    refused: Mutex<std::collections::BTreeMap<&'static str, u64>>,
+}
+
+/// Why an entry was refused, as `status` counts it: `untrusted` (a city the trust policy does
+/// not take), `unauthorized` (a key that may not speak for its city then, or a revision by
+/// another city), `waiting` (a version whose document is not here yet: taken later),
+/// `retracted` (erased here), `clock` (dated in the future), `invalid` (anything else: bad
+/// signature, shape, content…). `None` for what was taken.
+pub fn refusal_reason(verdict: &crate::ingest::Verdict) -> Option<&'static str> {
+    use crate::ingest::Verdict;
+    use audacities_protocol::Unauthorized;
+    use audacities_protocol::entry::EntryError;
+    match verdict {
+        Verdict::Accepted(_) | Verdict::Duplicate(_) => None,
+        Verdict::Untrusted { .. } => Some("untrusted"),
+        Verdict::Rejected(EntryError::Unauthorized(Unauthorized::Retracted { .. })) => {
+            Some("retracted")
+        }
+        Verdict::Rejected(EntryError::Unauthorized(Unauthorized::UnknownVersion { .. })) => {
+            Some("waiting")
+        }
+        Verdict::Rejected(EntryError::Unauthorized(_)) => Some("unauthorized"),
+        Verdict::Rejected(EntryError::FromTheFuture { .. }) => Some("clock"),
+        Verdict::Rejected(_) => Some("invalid"),
+    }
 }
 
 impl Context {
+    /// Counts the refusals of an ingest report (every door calls it).
+    pub fn count_refusals(&self, report: &crate::ingest::Report) {
+        let mut refused = self
+            .inner
+            .refused
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for reason in report.verdicts.iter().filter_map(refusal_reason) {
+            *refused.entry(reason).or_default() += 1;
+        }
+    }
+
+    /// Entries refused since the node started, by reason.
+    pub fn refusals(&self) -> std::collections::BTreeMap<String, u64> {
+        self.inner
+            .refused
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), *v))
+            .collect()
+    }
+
     pub fn new(store: Store, policy: Policy, network: Network, hello: Hello) -> Self {
         Self {
             store,

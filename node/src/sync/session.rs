@@ -244,6 +244,7 @@ fn tally(
     let report = done
         .map_err(|e| SyncError::Internal(e.to_string()))?
         .map_err(|e| SyncError::Store(e.source))?;
+    ctx.count_refusals(&report);
     let mut added = false;
     for verdict in report.verdicts {
         match verdict {
