@@ -209,3 +209,7 @@ trust-purged = Deleted { $n } entries and acts of { $city }.
 trust-mode-vouched = Trust: vouched — this city, the list below, and the cities at least { $n } of them vouch for.
 trust-vouched-city = Vouched for: { $key }
 trust-vouched = Vouched for { $city }: nodes in vouched mode that trust this city count it.
+hint-translation-file = a translation file holds title (and summary, body) in TOML or JSON, or Markdown with title in +++ front matter
+translated = Translation of { $of } into { $lang } published
+show-translation = Translation ({ $lang }) by { $city }: { $title }
+show-translation-stale = Translation ({ $lang }) by { $city }, of an earlier version: { $title }

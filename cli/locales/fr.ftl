@@ -209,3 +209,7 @@ trust-purged = { $n } entrées et actes de { $city } effacés.
 trust-mode-vouched = Confiance : vouched — cette ville, la liste ci-dessous, et les villes qu'au moins { $n } d'entre elles recommandent.
 trust-vouched-city = Recommandée : { $key }
 trust-vouched = { $city } recommandée : les nœuds en mode vouched qui font confiance à cette ville en tiennent compte.
+hint-translation-file = un fichier de traduction donne title (et summary, body) en TOML ou JSON, ou en Markdown avec title dans l'en-tête +++
+translated = Traduction de { $of } en { $lang } publiée
+show-translation = Traduction ({ $lang }) par { $city } : { $title }
+show-translation-stale = Traduction ({ $lang }) par { $city }, d'une version antérieure : { $title }

@@ -53,6 +53,8 @@ enum Command {
     Show(commands::show::Args),
     /// Endorse another city's document, or say it was adopted. — Soutenir ou adopter.
     Endorse(commands::endorse::Args),
+    /// Add a language to an entry, signed by this city. — Traduire une entrée.
+    Translate(commands::translate::Args),
     /// Withdraw a document: every node erases it and confirms. — Retirer un document.
     Retract(commands::retract::Args),
     /// The versions of a document, and which one is shown. — Les versions d'un document.
@@ -110,6 +112,7 @@ fn main() -> ExitCode {
         Command::History(args) => commands::history::run(&messages, home, args),
         Command::Retract(args) => commands::retract::run(&messages, home, args),
         Command::Endorse(args) => commands::endorse::run(&messages, home, args),
+        Command::Translate(args) => commands::translate::run(&messages, home, args),
         Command::Export(args) => commands::export::run(&messages, home, args),
         Command::Import(args) => commands::import::run(&messages, home, args),
         Command::Verify(args) => commands::verify::run(&messages, home, args),

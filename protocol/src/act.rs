@@ -28,10 +28,11 @@ pub enum ActKind {
     ErasureReceipt,
     Endorsement,
     Vouch,
+    Translation,
 }
 
 impl ActKind {
-    pub const ALL: [ActKind; 8] = [
+    pub const ALL: [ActKind; 9] = [
         ActKind::CityProfile,
         ActKind::Delegation,
         ActKind::Revocation,
@@ -40,6 +41,7 @@ impl ActKind {
         ActKind::ErasureReceipt,
         ActKind::Endorsement,
         ActKind::Vouch,
+        ActKind::Translation,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -52,6 +54,7 @@ impl ActKind {
             ActKind::ErasureReceipt => "erasure_receipt",
             ActKind::Endorsement => "endorsement",
             ActKind::Vouch => "vouch",
+            ActKind::Translation => "translation",
         }
     }
 
@@ -159,6 +162,23 @@ pub struct Vouch {
     pub city: PublicKey,
 }
 
+/// A city adds a language to an entry (its own or another city's): the translation of one
+/// version, signed by the translator; shown as stale once the document has a later version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Translation {
+    /// The version translated.
+    pub of: crate::id::Id,
+    /// The translation's language (BCP-47).
+    pub lang: String,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// Markdown, as a draft's `body`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
 /// One act, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Act {
@@ -170,7 +190,11 @@ pub enum Act {
     ErasureReceipt(ErasureReceipt),
     Endorsement(Endorsement),
     Vouch(Vouch),
+    Translation(Translation),
 }
+
+/// The longest translated body, in characters (the entry's 256 KiB limit applies too).
+const MAX_TRANSLATED_BODY: usize = 100_000;
 
 /// The longest reason, in characters.
 const MAX_REASON: usize = 2_000;
@@ -189,6 +213,7 @@ impl Act {
             Act::ErasureReceipt(_) => ActKind::ErasureReceipt,
             Act::Endorsement(_) => ActKind::Endorsement,
             Act::Vouch(_) => ActKind::Vouch,
+            Act::Translation(_) => ActKind::Translation,
         }
     }
 
@@ -203,6 +228,7 @@ impl Act {
             Act::ErasureReceipt(a) => serde_json::to_value(a),
             Act::Endorsement(a) => serde_json::to_value(a),
             Act::Vouch(a) => serde_json::to_value(a),
+            Act::Translation(a) => serde_json::to_value(a),
         };
         let mut map = match inner {
             Ok(Value::Object(map)) => map,
@@ -238,6 +264,7 @@ impl Act {
             ActKind::ErasureReceipt => Act::ErasureReceipt(read(value)?),
             ActKind::Endorsement => Act::Endorsement(read(value)?),
             ActKind::Vouch => Act::Vouch(read(value)?),
+            ActKind::Translation => Act::Translation(read(value)?),
         };
         let problems = act.problems();
         if problems.is_empty() {
@@ -295,6 +322,16 @@ impl Act {
             }
             Act::Retraction(r) => c.text("reason", &r.reason, MAX_REASON),
             Act::Endorsement(e) => c.text("note", &e.note, MAX_REASON),
+            Act::Translation(t) => {
+                c.language_tag("lang", &t.lang);
+                c.text("title", &t.title, MAX_SHORT_TEXT * 2);
+                if let Some(summary) = &t.summary {
+                    c.text("summary", summary, MAX_REASON);
+                }
+                if let Some(body) = &t.body {
+                    c.text("body", body, MAX_TRANSLATED_BODY);
+                }
+            }
             Act::Revocation(_) | Act::Rotation(_) | Act::ErasureReceipt(_) | Act::Vouch(_) => {}
         }
         c.into_problems()

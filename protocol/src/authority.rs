@@ -375,7 +375,11 @@ impl Authority {
                 }
             }
             // What these do is erasure, not authority: the store applies them.
-            Act::Retraction(_) | Act::ErasureReceipt(_) | Act::Endorsement(_) | Act::Vouch(_) => {}
+            Act::Retraction(_)
+            | Act::ErasureReceipt(_)
+            | Act::Endorsement(_)
+            | Act::Vouch(_)
+            | Act::Translation(_) => {}
             Act::Rotation(r) => {
                 // Acts are applied in time order, so the rotating key is the last one.
                 if self.keys.iter().any(|k| k.key == r.new_key) {

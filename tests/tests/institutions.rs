@@ -753,3 +753,103 @@ async fn a_members_node_stores_nothing_of_an_untrusted_city_and_gets_it_after_tr
     .await;
     stop_all([c, b, a]).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_translation_shows_everywhere_turns_stale_on_a_new_version_and_goes_with_a_retraction() {
+    let net = Net::new();
+    let (a, b, c) = three(&net).await;
+    let napoli = a.home.signing_key().clone();
+    let lyon = b.home.signing_key().clone();
+    let now = now_ms();
+    let doc = content(draft(12_001), &napoli, &napoli, now - DAY);
+    a.publish(vec![doc.bytes().to_vec()]).await;
+    wait_until("B holds the document", secs(10), async || {
+        b.holds(&[doc.id()]).await
+    })
+    .await;
+    let translation = act(
+        Act::Translation(audacities_protocol::act::Translation {
+            of: doc.id(),
+            lang: "it".into(),
+            title: "Uso civico degli edifici pubblici come beni comuni".into(),
+            summary: Some("Le delibere della città riconoscono usi civici.".into()),
+            body: None,
+        }),
+        &lyon,
+        &lyon,
+        now - HOUR_MS,
+    );
+    let translated = b.publish(vec![translation]).await;
+    let check = async |node: &TestNode, stale: bool| -> Result<(), String> {
+        node.holds(&translated).await?;
+        let detail = shown(node, doc.id()).await;
+        let t = &detail["translations"];
+        if t.as_array().map(Vec::len) == Some(1)
+            && t[0]["lang"] == "it"
+            && t[0]["city"] == lyon.public().to_string()
+            && t[0]["stale"] == stale
+        {
+            Ok(())
+        } else {
+            Err(format!("{}: {t}", node.name))
+        }
+    };
+    for node in [&a, &b, &c] {
+        wait_until(
+            &format!("{} shows the translation", node.name),
+            secs(10),
+            async || check(node, false).await,
+        )
+        .await;
+    }
+    let newer = Entry::sign_for(
+        Body::Draft(draft(12_002)),
+        &napoli,
+        napoli.public(),
+        now - MINUTE,
+        Some(audacities_protocol::Revises {
+            doc: doc.id(),
+            prev: vec![doc.id()],
+        }),
+    )
+    .expect("sign");
+    a.publish(vec![newer.bytes().to_vec()]).await;
+    for node in [&a, &b, &c] {
+        wait_until(
+            &format!("{} marks it stale", node.name),
+            secs(10),
+            async || {
+                node.holds(&[newer.id()]).await?;
+                check(node, true).await
+            },
+        )
+        .await;
+    }
+    let retraction = act(
+        Act::Retraction(audacities_protocol::act::Retraction {
+            doc: doc.id(),
+            reason: "Obsolète".into(),
+        }),
+        &napoli,
+        &napoli,
+        now - MINUTE / 2,
+    );
+    a.publish(vec![retraction]).await;
+    for node in [&a, &b, &c] {
+        wait_until(
+            &format!("{} erased the translation too", node.name),
+            secs(10),
+            async || {
+                if node.lacking(&translated).await.is_empty() {
+                    Err(format!("{} still holds the translation", node.name))
+                } else {
+                    Ok(())
+                }
+            },
+        )
+        .await;
+    }
+    stop_all([c, b, a]).await;
+}
+
+const HOUR_MS: u64 = 3_600_000;

@@ -18,6 +18,7 @@ pub mod schema;
 pub mod search;
 pub mod show;
 pub mod status;
+pub mod translate;
 pub mod trust;
 pub mod verify;
 

@@ -130,6 +130,25 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
             &[("city", &city), ("date", &&date[..7]), ("note", &e.note)],
         ));
     }
+    let translations = home
+        .store()
+        .translations(id)
+        .map_err(|e| store_failure(messages, e))?;
+    for t in &translations {
+        let city = names
+            .iter()
+            .find(|(k, _)| *k == t.city)
+            .map_or_else(|| t.city.to_string(), |(_, n)| n.clone());
+        let key = if t.of == id {
+            "show-translation"
+        } else {
+            "show-translation-stale"
+        };
+        output::line(&messages.with(
+            key,
+            &[("lang", &t.lang), ("city", &city), ("title", &t.title)],
+        ));
+    }
     if asked != id {
         output::line(&messages.with("show-newer", &[("current", &id), ("id", &asked)]));
     }

@@ -392,6 +392,8 @@ pub struct Detail {
     pub conflict: bool,
     /// Cities that endorsed or adopted the document (the latest word of each).
     pub endorsements: Vec<EndorsementJson>,
+    /// Languages other cities added; `stale` when the version translated is not the current one.
+    pub translations: Vec<TranslationJson>,
     pub created: String,
     pub created_ms: u64,
     pub received_ms: u64,
@@ -407,6 +409,24 @@ pub struct Detail {
     pub versions: Vec<Summary>,
     pub links_out: Vec<Reference>,
     pub links_in: Vec<Reference>,
+}
+
+/// A translation of a document, as the API shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TranslationJson {
+    pub id: Id,
+    /// The version translated.
+    pub of: Id,
+    /// The document has a later version than the one translated.
+    pub stale: bool,
+    pub lang: String,
+    /// The translator.
+    pub city: PublicKey,
+    pub city_name: Option<String>,
+    pub date: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub body: Option<String>,
 }
 
 /// One city's endorsement of a document, as the API shows it.
@@ -508,6 +528,22 @@ pub async fn detail(
                     adopted: e.adopted,
                     note: e.note.clone(),
                     date: format_utc(e.created_ms),
+                })
+                .collect(),
+            translations: found
+                .translations
+                .iter()
+                .map(|t| TranslationJson {
+                    id: t.id,
+                    of: t.of,
+                    stale: found.history.as_ref().is_some_and(|h| h.current != t.of),
+                    lang: t.lang.clone(),
+                    city: t.city,
+                    city_name: names.get(&t.city).cloned(),
+                    date: format_utc(t.created_ms),
+                    title: t.title.clone(),
+                    summary: t.summary.clone(),
+                    body: t.body.clone(),
                 })
                 .collect(),
             created: format_utc(stored.created_ms),

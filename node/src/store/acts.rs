@@ -122,6 +122,54 @@ pub(crate) fn vouched(
         .collect()
 }
 
+/// A translation of a document's version, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Translated {
+    pub id: audacities_protocol::Id,
+    /// The version translated.
+    pub of: audacities_protocol::Id,
+    pub city: PublicKey,
+    pub created_ms: u64,
+    pub lang: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub body: Option<String>,
+}
+
+/// The translations of a document (of any of its versions), oldest first.
+pub(crate) fn translations(conn: &Connection, doc: &str) -> Result<Vec<Translated>, StoreError> {
+    let ctx = "reading translations";
+    let raws: Vec<Vec<u8>> = conn
+        .prepare_cached(
+            "SELECT a.raw FROM translations t JOIN acts a ON a.id = t.act WHERE t.doc = ?1
+             ORDER BY t.created_ms, t.act",
+        )
+        .and_then(|mut s| {
+            s.query_map([doc], |r| r.get::<_, Vec<u8>>(0))?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(StoreError::during(ctx))?;
+    let mut out = Vec::with_capacity(raws.len());
+    for raw in raws {
+        let Ok(entry) = Entry::decode(&raw) else {
+            continue;
+        };
+        if let Some(Act::Translation(t)) = entry.act() {
+            out.push(Translated {
+                id: entry.id(),
+                of: t.of,
+                city: entry.head().city,
+                created_ms: entry.head().created,
+                lang: t.lang.clone(),
+                title: t.title.clone(),
+                summary: t.summary.clone(),
+                body: t.body.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// One city's endorsement of a document: its latest.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Endorsement {
@@ -190,6 +238,17 @@ pub(crate) fn insert(
     if let Err(refused) = state.apply(entry) {
         return Ok(Outcome::Refused(refused));
     }
+    // A translation needs the version it translates, and never comes back once retracted.
+    let mut translated_doc = None;
+    if let Act::Translation(t) = act {
+        let Some(doc) = super::versions::doc_of(tx, &t.of.to_string())? else {
+            if let Some(doc) = super::erasure::erased_doc(tx, &t.of.to_string())? {
+                return Ok(Outcome::Refused(Unauthorized::Retracted { doc }));
+            }
+            return Ok(Outcome::Refused(Unauthorized::UnknownVersion { id: t.of }));
+        };
+        translated_doc = Some(doc);
+    }
     tx.prepare_cached(
         "INSERT INTO acts (id, kind, signer, city, created_ms, received_ms, raw)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -217,6 +276,23 @@ pub(crate) fn insert(
             );
         }
         Act::ErasureReceipt(r) => super::erasure::record_receipt(tx, entry, r)?,
+        Act::Translation(t) => {
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO translations (act, of, doc, lang, city, created_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    entry.id().to_string(),
+                    t.of.to_string(),
+                    translated_doc.unwrap_or_default(),
+                    t.lang,
+                    head.city.to_string(),
+                    to_i64(head.created)
+                ])
+            })
+            .map_err(StoreError::during("recording a translation"))?;
+        }
         Act::Vouch(v) => {
             tx.prepare_cached(
                 "INSERT OR IGNORE INTO vouches (voucher, city, act) VALUES (?1, ?2, ?3)",

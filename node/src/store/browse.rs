@@ -566,6 +566,8 @@ pub struct Detail {
     pub history: Option<super::versions::History>,
     /// Its document's endorsements, the latest of each city.
     pub endorsements: Vec<super::acts::Endorsement>,
+    /// Translations of its document's versions, oldest first.
+    pub translations: Vec<super::acts::Translated>,
 }
 
 /// [`Detail`] of the one entry whose id starts with `prefix`.
@@ -586,6 +588,7 @@ pub(crate) fn detail(
     let versions = versions(conn, doc)?;
     let history = super::versions::history(conn, &doc.to_string())?;
     let endorsements = super::acts::endorsements(conn, &doc.to_string())?;
+    let translations = super::acts::translations(conn, &doc.to_string())?;
     let members = super::members::list(conn)?;
     let profiles = super::acts::profile_names(conn)?;
     let authority = super::acts::load(conn, stored.city)?;
@@ -609,6 +612,7 @@ pub(crate) fn detail(
         published_by,
         history,
         endorsements,
+        translations,
     })
 }
 

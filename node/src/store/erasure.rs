@@ -71,7 +71,23 @@ pub(crate) fn retract(
             .map_err(StoreError::during(ctx))?;
         delete.execute([rowid]).map_err(StoreError::during(ctx))?;
     }
-    Ok(versions.len())
+    // Translations carry the document's text too: erased with it, whoever made them.
+    let translations: Vec<String> = tx
+        .prepare_cached("SELECT act FROM translations WHERE doc = ?1")
+        .and_then(|mut s| {
+            s.query_map([&doc], |r| r.get(0))?
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .map_err(StoreError::during(ctx))?;
+    for act in &translations {
+        tomb.execute(params![act, doc])
+            .map_err(StoreError::during(ctx))?;
+        tx.execute("DELETE FROM acts WHERE id = ?1", [act])
+            .map_err(StoreError::during(ctx))?;
+        tx.execute("DELETE FROM translations WHERE act = ?1", [act])
+            .map_err(StoreError::during(ctx))?;
+    }
+    Ok(versions.len() + translations.len())
 }
 
 /// Records a receipt stored just now (who confirmed which retraction).
@@ -94,6 +110,15 @@ pub(crate) fn record_receipt(
     })
     .map(|_| ())
     .map_err(StoreError::during("recording an erasure receipt"))
+}
+
+/// The retracted document an erased id (a version, or a translation) belonged to.
+pub(crate) fn erased_doc(conn: &Connection, id: &str) -> Result<Option<Id>, StoreError> {
+    let doc: Option<String> = conn
+        .prepare_cached("SELECT doc FROM erased WHERE id = ?1")
+        .and_then(|mut s| s.query_row([id], |r| r.get(0)).optional())
+        .map_err(StoreError::during("looking up an erased id"))?;
+    doc.map(|d| parse_id(&d)).transpose()
 }
 
 /// Whether any document is retracted (an insert checks its rows only then).

@@ -32,7 +32,7 @@
 //! `docs/local-tools.md`); tables are internal.
 
 mod acts;
-pub use acts::Endorsement;
+pub use acts::{Endorsement, Translated};
 pub mod browse;
 mod entries;
 pub mod erasure;
@@ -498,6 +498,14 @@ impl Store {
         needed: u32,
     ) -> Result<Vec<PublicKey>, StoreError> {
         self.call(move |conn| acts::vouched(conn, &vouchers, needed))
+    }
+
+    /// The translations of the document an entry belongs to, oldest first.
+    pub fn translations(&self, id: Id) -> Result<Vec<Translated>, StoreError> {
+        self.call(move |conn| {
+            let doc = versions::doc_of(conn, &id.to_string())?.unwrap_or_else(|| id.to_string());
+            acts::translations(conn, &doc)
+        })
     }
 
     /// The endorsements of the document an entry belongs to (the latest of each city).

@@ -257,6 +257,19 @@ CREATE TABLE vouches (
 CREATE INDEX vouches_city ON vouches (city);
 "#;
 
+/// Version 11: translations other cities add to entries.
+const SCHEMA_V11: &str = r#"
+CREATE TABLE translations (
+    act        TEXT    NOT NULL PRIMARY KEY,
+    of         TEXT    NOT NULL,
+    doc        TEXT    NOT NULL,
+    lang       TEXT    NOT NULL,
+    city       TEXT    NOT NULL,
+    created_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX translations_doc ON translations (doc, lang);
+"#;
+
 /// Every migration, in order. The database's `user_version` counts those applied.
 pub const MIGRATIONS: &[M<'static>] = &[
     M::up(SCHEMA_V1).comment("entries, filter tables, full-text index"),
@@ -269,6 +282,7 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(SCHEMA_V8).comment("retraction and erasure"),
     M::up(SCHEMA_V9).comment("endorsements"),
     M::up(SCHEMA_V10).comment("vouches"),
+    M::up(SCHEMA_V11).comment("translations"),
 ];
 
 /// The first schema version with `entry_prev`: a file migrated from before it has its stored

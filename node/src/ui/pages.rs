@@ -526,6 +526,7 @@ struct EntryPage<'a> {
     newer: Option<String>,
     /// (adopted, city name, city key, YYYY-MM, note).
     endorsements: Vec<(bool, String, String, String, String)>,
+    translations: Vec<TranslationView>,
     conflict: bool,
     verified: bool,
     verify_error: String,
@@ -729,6 +730,19 @@ async fn entry_page(
         city_key: detail.city.to_string(),
         signer: detail.signer.to_string(),
         newer: (detail.current != detail.id).then(|| format!("/entries/{}", detail.current)),
+        translations: detail
+            .translations
+            .iter()
+            .map(|t| TranslationView {
+                lang: t.lang.clone(),
+                title: t.title.clone(),
+                city: t.city_name.clone().unwrap_or_else(|| t.city.to_string()),
+                date: t.date.get(..10).unwrap_or_default().to_owned(),
+                stale: t.stale,
+                summary: t.summary.clone().unwrap_or_default(),
+                body_html: t.body.as_deref().map(render::markdown).unwrap_or_default(),
+            })
+            .collect(),
         endorsements: detail
             .endorsements
             .iter()
@@ -1390,4 +1404,16 @@ pub async fn trust_submit(
         return error_page(&ui, e);
     }
     Redirect::to("/trust").into_response()
+}
+
+/// A translation on an entry's page.
+struct TranslationView {
+    lang: String,
+    title: String,
+    city: String,
+    date: String,
+    stale: bool,
+    summary: String,
+    /// The body's Markdown, rendered and sanitised.
+    body_html: String,
 }
