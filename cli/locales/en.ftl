@@ -213,3 +213,4 @@ hint-translation-file = a translation file holds title (and summary, body) in TO
 translated = Translation of { $of } into { $lang } published
 show-translation = Translation ({ $lang }) by { $city }: { $title }
 show-translation-stale = Translation ({ $lang }) by { $city }, of an earlier version: { $title }
+reason-foreign-retraction = body.doc: document { $doc } belongs to city { $owner }; only that city may retract it

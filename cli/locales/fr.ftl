@@ -213,3 +213,4 @@ hint-translation-file = un fichier de traduction donne title (et summary, body) 
 translated = Traduction de { $of } en { $lang } publiée
 show-translation = Traduction ({ $lang }) par { $city } : { $title }
 show-translation-stale = Traduction ({ $lang }) par { $city }, d'une version antérieure : { $title }
+reason-foreign-retraction = body.doc : le document { $doc } appartient à la ville { $owner } ; seule cette ville peut le retirer

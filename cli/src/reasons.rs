@@ -134,6 +134,10 @@ fn unauthorized(m: &Messages, error: &Unauthorized) -> String {
             m.with("reason-kind-changed", &[("doc", doc), ("kind", kind)])
         }
         Unauthorized::Retracted { doc } => m.with("reason-retracted", &[("doc", doc)]),
+        Unauthorized::ForeignRetraction { doc, owner } => m.with(
+            "reason-foreign-retraction",
+            &[("doc", doc), ("owner", owner)],
+        ),
     }
 }
 

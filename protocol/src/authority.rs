@@ -87,6 +87,8 @@ pub enum Unauthorized {
         "head.revises.doc: document {doc} belongs to city {owner}; only that city (its key or its delegates) may revise it"
     )]
     ForeignRevision { doc: Id, owner: Box<PublicKey> },
+    #[error("body.doc: document {doc} belongs to city {owner}; only that city may retract it")]
+    ForeignRetraction { doc: Id, owner: Box<PublicKey> },
     #[error("head.kind: document {doc} is a {kind}; its versions keep that kind")]
     KindChanged { doc: Id, kind: String },
     #[error(

@@ -536,3 +536,131 @@ async fn cors_is_given_only_to_configured_origins() {
     assert_eq!(post.status, 401);
     node.stop().await;
 }
+
+/// The token cookie, as the web UI sets it.
+async fn token_cookie(node: &TestNode) -> String {
+    let saved = request(
+        node,
+        "POST",
+        "/publish/token",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        format!("token={}&back=/institution", token(node)).as_bytes(),
+    )
+    .await;
+    let cookie = saved.header("set-cookie").expect("token cookie");
+    cookie.split(';').next().unwrap().to_owned()
+}
+
+async fn post_form(
+    node: &TestNode,
+    path: &str,
+    cookie: &str,
+    form: &str,
+) -> audacities_tests::http::Answer {
+    request(
+        node,
+        "POST",
+        path,
+        &[
+            ("Content-Type", "application/x-www-form-urlencoded"),
+            ("Cookie", cookie),
+        ],
+        form.as_bytes(),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_institution_page_delegates_and_revokes_and_entry_pages_endorse_and_retract() {
+    let net = Net::new();
+    let node = TestNode::start(&net).await;
+    let staff = audacities_tests::city(77).public().to_string();
+
+    // Without the token: the page shows, the forms ask for it, nothing is signed.
+    let page = get(&node, "/institution?ui=fr").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Délégations"), "{:.2000}", page.body);
+    let refused = request(
+        &node,
+        "POST",
+        "/institution",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        format!("action=delegate&key={staff}&kinds=scenario&until=2099-12-31").as_bytes(),
+    )
+    .await;
+    assert!(
+        !refused.body.contains(&staff),
+        "nothing delegated without the token"
+    );
+
+    let cookie = token_cookie(&node).await;
+    let profile = post_form(
+        &node,
+        "/institution",
+        &cookie,
+        "action=profile&name=Ville+de+Lyon&country=fr&website=https%3A%2F%2Fwww.lyon.fr&languages=fr%2Cen&contact=",
+    )
+    .await;
+    assert_eq!(profile.status, 303, "{:.2000}", profile.body);
+    let delegated = post_form(
+        &node,
+        "/institution",
+        &cookie,
+        &format!(
+            "action=delegate&key={staff}&kinds=scenario&kinds=case_study&until=2099-12-31&label=Service+innovation"
+        ),
+    )
+    .await;
+    assert_eq!(delegated.status, 303, "{:.2000}", delegated.body);
+    let page = get(&node, "/institution?ui=en").await;
+    assert!(page.body.contains("Ville de Lyon"));
+    assert!(page.body.contains(&staff) && page.body.contains("Service innovation"));
+    assert!(page.body.contains(">active<"), "{:.3000}", page.body);
+    let revoked = post_form(
+        &node,
+        "/institution",
+        &cookie,
+        &format!("action=revoke&key={staff}&since="),
+    )
+    .await;
+    assert_eq!(revoked.status, 303);
+    assert!(
+        get(&node, "/institution?ui=en")
+            .await
+            .body
+            .contains(">revoked<")
+    );
+
+    // An entry of this city: endorse it, then retract it.
+    let own = audacities_protocol::Entry::sign(
+        &audacities_tests::draft(4_242),
+        node.home.signing_key(),
+        audacities_node::time::now_ms(),
+        None,
+    )
+    .expect("sign");
+    let ids = node.publish(vec![own.into_bytes()]).await;
+    let path = format!("/entries/{}", ids[0]);
+    let endorsed = post_form(
+        &node,
+        &format!("{path}/act"),
+        &cookie,
+        "action=endorse&adopted=on&note=Adopt%C3%A9e",
+    )
+    .await;
+    assert_eq!(endorsed.status, 303, "{:.2000}", endorsed.body);
+    let page = get(&node, &format!("{path}?ui=en")).await;
+    assert!(page.body.contains("adopted by"), "{:.4000}", page.body);
+    let retracted = post_form(
+        &node,
+        &format!("{path}/act"),
+        &cookie,
+        "action=retract&reason=Erreur+de+saisie",
+    )
+    .await;
+    assert_eq!(retracted.status, 303, "{:.2000}", retracted.body);
+    let gone = get(&node, &format!("{path}?ui=fr")).await;
+    assert_eq!(gone.status, 410, "{:.2000}", gone.body);
+    assert!(gone.body.contains("Erreur de saisie") && gone.body.contains("Retirée"));
+    node.stop().await;
+}

@@ -657,7 +657,12 @@ pub fn message_lang(headers: &HeaderMap) -> Lang {
 
 /// Checks a draft (a JSON object), or answers with every problem and its field path.
 pub fn check_draft(value: serde_json::Value, lang: Lang) -> Result<Draft, ApiError> {
-    Draft::from_value(value).map_err(|e| {
+    Draft::from_value(value).map_err(|e| invalid_draft(&e, lang))
+}
+
+/// A 422 `invalid_draft` with each problem at its field path, in the reader's language.
+fn invalid_draft(e: &audacities_protocol::DraftError, lang: Lang) -> ApiError {
+    {
         let problems: Vec<ProblemJson> = e
             .problems
             .iter()
@@ -673,7 +678,7 @@ pub fn check_draft(value: serde_json::Value, lang: Lang) -> Result<Draft, ApiErr
             .join("; ");
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_draft", message)
             .with_details(serde_json::json!({ "problems": problems }))
-    })
+    }
 }
 
 /// `POST /api/v1/entries`: signed wire lines (NDJSON, from any key), or one draft (a JSON
@@ -697,6 +702,16 @@ pub async fn post(
     let Some(mut value) = draft else {
         return super::post_lines(&shared, &body).await;
     };
+    // An institutional act (`delegation`, `retraction`, `endorsement`…): signed by this node's
+    // key for its city, like a draft.
+    if let Some(kind) = value.get("kind").and_then(|k| k.as_str())
+        && audacities_protocol::ActKind::parse(kind).is_some()
+    {
+        let act = audacities_protocol::Act::from_value(value)
+            .map_err(|e| invalid_draft(&e, message_lang(&headers)))?;
+        let published = publish_body(&shared, audacities_protocol::Body::Act(act), None).await?;
+        return Ok(Json(published).into_response());
+    }
     // `revises`: the id (or a unique prefix) of the entry this draft is a new version of. Not
     // a draft field: it goes to the signed header.
     let revises = match value.as_object_mut().and_then(|o| o.remove("revises")) {
@@ -729,14 +744,34 @@ pub async fn publish_draft(
         Some(text) => Some(revises_of(shared, text).await?),
         None => None,
     };
-    let entry = Entry::sign_for(
+    publish_body(
+        shared,
         audacities_protocol::Body::Draft(draft.clone()),
+        revises,
+    )
+    .await
+}
+
+/// Signs a body with the node's key for its city and ingests it (then gossip).
+pub async fn publish_body(
+    shared: &Shared,
+    body: audacities_protocol::Body,
+    revises: Option<audacities_protocol::Revises>,
+) -> Result<Published, ApiError> {
+    let entry = Entry::sign_for(
+        body,
         &shared.signer,
         shared.ctx.hello.city,
         crate::time::now_ms(),
         revises,
     )
-    .map_err(ApiError::internal)?;
+    .map_err(|e| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_draft",
+            e.to_string(),
+        )
+    })?;
     let id = entry.id();
     let report = shared
         .ingest_local(vec![entry.into_bytes()])

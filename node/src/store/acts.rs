@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use audacities_protocol::authority::{BodyKind, Signer};
 use audacities_protocol::{Act, Authority, Entry, PublicKey, Unauthorized};
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::entries::{parse_key, to_i64, to_u64};
 use super::error::StoreError;
@@ -237,6 +237,24 @@ pub(crate) fn insert(
     let mut state = authorities.of(tx, head.city)?.clone();
     if let Err(refused) = state.apply(entry) {
         return Ok(Outcome::Refused(refused));
+    }
+    // A city retracts its own documents only.
+    if let Act::Retraction(r) = act {
+        let owner: Option<String> = tx
+            .prepare_cached("SELECT city FROM entries WHERE id = ?1")
+            .and_then(|mut s| {
+                s.query_row([r.doc.to_string()], |row| row.get(0))
+                    .optional()
+            })
+            .map_err(StoreError::during("checking a retraction"))?;
+        if let Some(owner) = owner
+            && owner != head.city.to_string()
+        {
+            return Ok(Outcome::Refused(Unauthorized::ForeignRetraction {
+                doc: r.doc,
+                owner: Box::new(parse_key(&owner)?),
+            }));
+        }
     }
     // A translation needs the version it translates, and never comes back once retracted.
     let mut translated_doc = None;

@@ -9,6 +9,7 @@
 pub mod form;
 pub mod graph;
 pub mod html;
+mod institution;
 mod pages;
 mod render;
 mod words;
@@ -40,6 +41,11 @@ pub fn routes() -> Router<Shared> {
         .route("/publish/token", post(pages::save_token))
         .route("/peers", get(pages::peers))
         .route("/trust", get(pages::trust).post(pages::trust_submit))
+        .route(
+            "/institution",
+            get(institution::page).post(institution::submit),
+        )
+        .route("/entries/{id}/act", post(institution::entry_act))
         .route("/api/v1/actor-map", get(pages::actor_map_json))
         .route("/api/v1/scenarios", get(pages::scenarios_json))
         .route("/assets/{file}", get(asset))

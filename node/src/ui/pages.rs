@@ -43,7 +43,7 @@ pub struct Ui {
 }
 
 impl Ui {
-    fn new(
+    pub(super) fn new(
         shared: &Shared,
         headers: &HeaderMap,
         path: &str,
@@ -80,7 +80,7 @@ impl Ui {
     }
 
     /// A rendered page, with the language cookie when the switch was used.
-    fn page(&self, status: StatusCode, html: Result<String, askama::Error>) -> Response {
+    pub(super) fn page(&self, status: StatusCode, html: Result<String, askama::Error>) -> Response {
         let html = match html {
             Ok(html) => html,
             Err(e) => return ApiError::internal(e).into_response(),
@@ -107,7 +107,7 @@ fn lang_of(v: &str) -> Option<Lang> {
 }
 
 /// The value of a query or form parameter (the first, when repeated).
-fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(super) fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs
         .iter()
         .find(|(k, _)| k == name)
@@ -149,9 +149,11 @@ fn encode(text: &str) -> String {
 }
 
 /// An error as a page.
-fn error_page(ui: &Ui, e: ApiError) -> Response {
+pub(super) fn error_page(ui: &Ui, e: ApiError) -> Response {
     let (status, title) = if e.status == StatusCode::NOT_FOUND {
         (StatusCode::NOT_FOUND, ui.w.not_found_title)
+    } else if e.status == StatusCode::GONE {
+        (StatusCode::GONE, ui.w.retracted_title)
     } else {
         (e.status, ui.w.error_title)
     };
@@ -527,6 +529,10 @@ struct EntryPage<'a> {
     /// (adopted, city name, city key, YYYY-MM, note).
     endorsements: Vec<(bool, String, String, String, String)>,
     translations: Vec<TranslationView>,
+    /// The token cookie is set: the forms that sign acts are shown.
+    has_token: bool,
+    /// The entry is this node's city's: it may retract it.
+    own: bool,
     conflict: bool,
     verified: bool,
     verify_error: String,
@@ -561,8 +567,14 @@ pub async fn entry(
         &query,
         "entries",
     );
-    match entry_page(&shared, &ui, &id, &query).await {
+    match entry_page(&shared, &ui, &headers, &id, &query).await {
         Ok(html) => ui.page(StatusCode::OK, Ok(html)),
+        Err(e) if e.status == StatusCode::NOT_FOUND => {
+            match super::institution::retracted_page(&shared, &ui, &id).await {
+                Some(page) => page,
+                None => error_page(&ui, e),
+            }
+        }
         Err(e) => error_page(&ui, e),
     }
 }
@@ -570,6 +582,7 @@ pub async fn entry(
 async fn entry_page(
     shared: &Shared,
     ui: &Ui,
+    headers: &HeaderMap,
     id: &str,
     query: &[(String, String)],
 ) -> Result<String, ApiError> {
@@ -730,6 +743,8 @@ async fn entry_page(
         city_key: detail.city.to_string(),
         signer: detail.signer.to_string(),
         newer: (detail.current != detail.id).then(|| format!("/entries/{}", detail.current)),
+        has_token: token_ok(shared, headers),
+        own: detail.city == shared.ctx.hello.city,
         translations: detail
             .translations
             .iter()
@@ -1040,7 +1055,7 @@ pub struct Preview {
     pub fields: Vec<Field>,
 }
 
-fn token_ok(shared: &Shared, headers: &HeaderMap) -> bool {
+pub(super) fn token_ok(shared: &Shared, headers: &HeaderMap) -> bool {
     cookie(headers, TOKEN_COOKIE)
         .is_some_and(|t| crate::api::constant_time_eq(t.as_bytes(), shared.token.as_bytes()))
 }
