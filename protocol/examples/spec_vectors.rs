@@ -4,7 +4,7 @@
 use audacities_protocol::{Act, Body, Draft, Entry, PublicKey, SecretKey, canonical, entry};
 
 /// (name, seed byte, city seed byte (the signer's own when equal), created ms, body JSON)
-pub const INPUTS: [(&str, u8, u8, u64, &str); 4] = [
+pub const INPUTS: [(&str, u8, u8, u64, &str); 12] = [
     (
         "actor-fr",
         1,
@@ -32,6 +32,62 @@ pub const INPUTS: [(&str, u8, u8, u64, &str); 4] = [
         1,
         1_764_000_000_003,
         r#"{"actor_category":"citizen_commons","kind":"actor","lang":"en","licence":"CC-BY-4.0","sector":"non_profit","themes":["participation"],"title":{"en":"Neighbourhood assembly of La Duchère"}}"#,
+    ),
+    (
+        "city-profile",
+        1,
+        1,
+        1_764_000_000_004,
+        r#"{"contact":"innovation@example.org","country":"FR","kind":"city_profile","languages":["fr","en"],"name":"Lyon","website":"https://www.lyon.fr"}"#,
+    ),
+    (
+        "revocation",
+        1,
+        1,
+        1_764_000_000_005,
+        r#"{"key":"8139770ea87d175f56a35466c34c7ecccb8d8a91b4ee37a25df60f5b8fc9b394","kind":"revocation","since":1763900000000}"#,
+    ),
+    (
+        "rotation",
+        1,
+        1,
+        1_764_000_000_006,
+        r#"{"kind":"rotation","new_key":"8139770ea87d175f56a35466c34c7ecccb8d8a91b4ee37a25df60f5b8fc9b394"}"#,
+    ),
+    (
+        "retraction",
+        1,
+        1,
+        1_764_000_000_007,
+        r#"{"doc":"958d456fc6b8c30073c1ce95072e06046565e5e38e5247067acc2d253963e2b0","kind":"retraction","reason":"Published by mistake"}"#,
+    ),
+    (
+        "erasure-receipt",
+        2,
+        2,
+        1_764_000_000_008,
+        r#"{"doc":"958d456fc6b8c30073c1ce95072e06046565e5e38e5247067acc2d253963e2b0","kind":"erasure_receipt","retraction":"3086d69fc4c84349b72441ba91e7d538b90a97dc6aeaad89e7401c4c61b14354"}"#,
+    ),
+    (
+        "endorsement",
+        2,
+        2,
+        1_764_000_000_009,
+        r#"{"adopted":true,"doc":"958d456fc6b8c30073c1ce95072e06046565e5e38e5247067acc2d253963e2b0","kind":"endorsement","note":"Adopted for our own public buildings"}"#,
+    ),
+    (
+        "vouch",
+        2,
+        2,
+        1_764_000_000_010,
+        r#"{"city":"8a88e3dd7409f195fd52db2d3cba5d72ca6709bf1d94121bf3748801b40f6f5c","kind":"vouch"}"#,
+    ),
+    (
+        "translation",
+        2,
+        2,
+        1_764_000_000_011,
+        r#"{"kind":"translation","lang":"it","of":"958d456fc6b8c30073c1ce95072e06046565e5e38e5247067acc2d253963e2b0","summary":"Un edificio pubblico gestito come bene comune.","title":"La comunità dell'Ex Asilo Filangieri"}"#,
     ),
 ];
 

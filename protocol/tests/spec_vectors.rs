@@ -35,6 +35,14 @@ fn unhex32(s: &str) -> [u8; 32] {
 fn the_specification_has_vectors_and_each_one_holds() {
     let vectors = vectors();
     assert!(vectors.len() >= 4, "SPEC.md §7 lists its vectors");
+    for kind in ActKind::ALL {
+        assert!(
+            vectors
+                .iter()
+                .any(|v| v["body"].contains(&format!("\"kind\":\"{}\"", kind.as_str()))),
+            "a vector for the act {kind}"
+        );
+    }
     assert!(
         vectors.iter().any(|v| v.contains_key("city")),
         "one vector is signed by a staff key for its city"
