@@ -835,3 +835,32 @@ fn a_staff_home_publishes_for_its_city_only_once_delegated_and_within_scope() {
     let keys = city.json(&["key", "list"]);
     assert_eq!(keys["delegations"][0]["state"], "revoked");
 }
+
+#[test]
+fn a_rotated_city_keeps_its_name_and_its_entries_and_partners_take_both_keys() {
+    let lyon = Cli::new();
+    let city_key = lyon.city_key();
+    let before = lyon.write("before.toml", VALID);
+    lyon.cmd().arg("publish").arg(&before).assert().success();
+    let rotated = lyon.json(&["key", "rotate"]);
+    let new_key = rotated["new_key"].as_str().unwrap().to_owned();
+    assert_ne!(new_key, city_key);
+    let id = lyon.json(&["id"]);
+    assert_eq!(id["city_key"], city_key.as_str(), "the city keeps its name");
+    assert_eq!(id["signing_key"], new_key.as_str());
+    let after = lyon.write("after.toml", &VALID.replace("mobility", "housing"));
+    let published = lyon.json(&["publish", after.to_str().unwrap()]);
+    let shown = lyon.json(&["show", published["id"].as_str().unwrap()]);
+    assert_eq!(shown["city"], city_key.as_str());
+    assert_eq!(shown["signer"], new_key.as_str());
+    let keys = lyon.json(&["key", "list"]);
+    assert_eq!(keys["keys"].as_array().unwrap().len(), 2);
+
+    let bundle = lyon.dir.path().join("lyon.bundle");
+    lyon.cmd().arg("export").arg(&bundle).assert().success();
+    let naples = Cli::new();
+    naples.trust(&lyon);
+    let report = naples.json(&["import", bundle.to_str().unwrap()]);
+    assert_eq!(report["rejected"], 0, "{report}");
+    assert_eq!(naples.count(), 2, "the entries of both keys");
+}

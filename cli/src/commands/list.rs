@@ -107,18 +107,31 @@ pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(),
         return Ok(());
     }
     let lang = args.lang.as_deref().unwrap_or(reading_lang(messages));
+    // Cities by the names their profiles give them (`show` gives the key).
+    let names: std::collections::HashMap<_, _> = home
+        .store()
+        .profile_names()
+        .map_err(|e| store_failure(messages, e))?
+        .into_iter()
+        .collect();
     let mut table = output::table(vec![
         messages.get("col-id"),
         messages.get("col-kind"),
         messages.get("col-title"),
+        messages.get("col-city"),
         messages.get("col-themes"),
         messages.get("col-created"),
     ]);
     for s in &summaries {
+        let city = names
+            .get(&s.city)
+            .cloned()
+            .unwrap_or_else(|| format!("{}…", &s.city.to_string()[..8]));
         table.add_row(vec![
             output::short_id(&s.id),
             s.kind.to_string(),
             output::pick(&s.title, lang, &s.lang).to_owned(),
+            city,
             s.themes.join(", "),
             output::short_time(s.created_ms),
         ]);
