@@ -213,6 +213,8 @@ struct HomePage<'a> {
     kinds: Vec<CountRow>,
     syncs: Vec<SyncRow>,
     warnings: Vec<String>,
+    /// Entries refused since the node started: (reason, in the reader's language; count).
+    refused: Vec<(&'static str, u64)>,
 }
 
 pub async fn home(
@@ -272,6 +274,21 @@ pub async fn home(
         .collect();
     syncs.truncate(10);
     let connected = status.peers.len();
+    let refused = status
+        .refused
+        .iter()
+        .map(|(reason, n)| {
+            let label = match reason.as_str() {
+                "untrusted" => ui.w.refused_untrusted,
+                "unauthorized" => ui.w.refused_unauthorized,
+                "waiting" => ui.w.refused_waiting,
+                "retracted" => ui.w.refused_retracted,
+                "clock" => ui.w.refused_clock,
+                _ => ui.w.refused_invalid,
+            };
+            (label, *n)
+        })
+        .collect();
     let page = HomePage {
         title: ui.w.home_title.to_owned(),
         json: "/api/v1/status".to_owned(),
@@ -281,6 +298,7 @@ pub async fn home(
         kinds,
         syncs,
         warnings,
+        refused,
     };
     ui.page(StatusCode::OK, page.render())
 }
