@@ -147,7 +147,7 @@ pub(crate) fn page(conn: &mut Connection, filter: &Filter) -> Result<Page, Store
             next: None,
         });
     }
-    let (mut conditions, mut values) = filter_sql(filter, "e.rowid");
+    let (mut conditions, mut values) = filter_sql(conn, filter, "e.rowid");
     if let Some(after) = filter.after {
         conditions.push_str(" AND (e.created_ms < ? OR (e.created_ms = ? AND e.rowid < ?))");
         values.push(Value::Integer(after.created_ms));
@@ -206,7 +206,7 @@ pub(crate) fn facets(
         && filter.year.is_none()
         && filter.endorsed_by.is_none()
         && !super::versions::any_superseded(conn)?;
-    let (conditions, filter_values) = filter_sql(filter, "e.rowid");
+    let (conditions, filter_values) = filter_sql(conn, filter, "e.rowid");
     // The selected entries as a CTE every facet joins; with no filter at all, each facet reads
     // its own index instead.
     let (matched, mut base) = match fts {
@@ -421,7 +421,7 @@ fn rowids_of_kind(
         kind: Some(kind),
         ..filter.clone()
     };
-    let (conditions, mut values) = filter_sql(&filter, "e.rowid");
+    let (conditions, mut values) = filter_sql(conn, &filter, "e.rowid");
     values.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
     let sql = format!(
         "SELECT e.rowid FROM entries e WHERE 1{conditions}

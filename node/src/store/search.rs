@@ -114,7 +114,7 @@ pub(crate) fn choose(
     } else {
         ""
     };
-    let (conditions, filter_values) = filter_sql(filter, "entry_search.rowid");
+    let (conditions, filter_values) = filter_sql(conn, filter, "entry_search.rowid");
     // No ranking: this stops at the EXACT_ENOUGH-th match.
     let sql = format!(
         "SELECT count(*) FROM (SELECT 1 FROM entry_search{join}
@@ -156,7 +156,7 @@ pub(crate) fn run(
     } else {
         ""
     };
-    let (mut conditions, mut filter_values) = filter_sql(filter, "entry_search.rowid");
+    let (mut conditions, mut filter_values) = filter_sql(conn, filter, "entry_search.rowid");
     // Ranking is the cost: bm25 runs for every match (about 1.5 µs each), so a word found in
     // 10 % of 100,000 entries costs ~20 ms however the query is written. Measured here,
     // `ORDER BY rank` and a separate snippet step were both slower than this form. So a query
