@@ -651,6 +651,28 @@ async fn the_institution_page_delegates_and_revokes_and_entry_pages_endorse_and_
     assert_eq!(endorsed.status, 303, "{:.2000}", endorsed.body);
     let page = get(&node, &format!("{path}?ui=en")).await;
     assert!(page.body.contains("adopted by"), "{:.4000}", page.body);
+    // Fixed from the page: a new version, from the draft edited as JSON.
+    let mut draft = audacities_tests::draft(4_242).value().clone();
+    draft["title"]["en"] = serde_json::json!("Civic use, corrected");
+    let form = format!(
+        "action=revise&draft={}",
+        url_encode(&serde_json::to_string(&draft).unwrap())
+    );
+    let revised = post_form(&node, &format!("{path}/act"), &cookie, &form).await;
+    assert_eq!(revised.status, 303, "{:.2000}", revised.body);
+    let new_path = revised.header("location").unwrap().to_owned();
+    assert_ne!(new_path, path);
+    assert!(
+        get(&node, &format!("{new_path}?ui=en"))
+            .await
+            .body
+            .contains("Civic use, corrected")
+    );
+    let old_page = get(&node, &format!("{path}?ui=en")).await;
+    assert!(
+        old_page.body.contains("id=\"newer\""),
+        "the old version points to the new one"
+    );
     let retracted = post_form(
         &node,
         &format!("{path}/act"),
@@ -661,6 +683,23 @@ async fn the_institution_page_delegates_and_revokes_and_entry_pages_endorse_and_
     assert_eq!(retracted.status, 303, "{:.2000}", retracted.body);
     let gone = get(&node, &format!("{path}?ui=fr")).await;
     assert_eq!(gone.status, 410, "{:.2000}", gone.body);
+    assert_eq!(
+        get(&node, &new_path).await.status,
+        410,
+        "every version is erased"
+    );
     assert!(gone.body.contains("Erreur de saisie") && gone.body.contains("Retirée"));
     node.stop().await;
+}
+
+/// Percent-encodes a form value.
+fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::pages::{Ui, error_page, param, token_ok};
 use super::render;
-use crate::api::entries::publish_body;
+use crate::api::entries::{check_draft, publish_body, publish_draft};
 use crate::api::{ApiError, blocking};
 use crate::node::Shared;
 use crate::time::{format_utc, now_ms, parse_utc};
@@ -218,7 +218,8 @@ fn delegation(form: &[(String, String)], ui: &Ui) -> Result<Act, String> {
     }))
 }
 
-/// `POST /entries/{id}/act`: `action` = `endorse`, `retract` or `translate`.
+/// `POST /entries/{id}/act`: `action` = `endorse`, `retract`, `translate` or `revise` (a new
+/// version from the draft edited as JSON).
 pub async fn entry_act(
     State(shared): State<Shared>,
     headers: HeaderMap,
@@ -250,6 +251,30 @@ pub async fn entry_act(
         Ok(history) => history.map_or(entry_id, |h| h.doc),
         Err(e) => return error_page(&ui, e),
     };
+    if get("action") == "revise" {
+        // A new version of this document, from its draft edited as JSON.
+        let value: serde_json::Value = match serde_json::from_str(get("draft")) {
+            Ok(v) => v,
+            Err(e) => {
+                return error_page(
+                    &ui,
+                    ApiError::new(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "invalid_draft",
+                        e.to_string(),
+                    ),
+                );
+            }
+        };
+        let published = match check_draft(value, ui.lang) {
+            Ok(draft) => publish_draft(&shared, &draft, Some(&detail.id.to_string())).await,
+            Err(e) => Err(e),
+        };
+        return match published {
+            Ok(p) => Redirect::to(&format!("/entries/{}", p.id)).into_response(),
+            Err(e) => error_page(&ui, e),
+        };
+    }
     let act = match get("action") {
         "endorse" => Act::Endorsement(Endorsement {
             doc,

@@ -551,6 +551,8 @@ struct EntryPage<'a> {
     has_token: bool,
     /// The entry is this node's city's: it may retract it.
     own: bool,
+    /// The draft as editable JSON, for a new version.
+    draft_json: String,
     conflict: bool,
     verified: bool,
     verify_error: String,
@@ -763,6 +765,7 @@ async fn entry_page(
         newer: (detail.current != detail.id).then(|| format!("/entries/{}", detail.current)),
         has_token: token_ok(shared, headers),
         own: detail.city == shared.ctx.hello.city,
+        draft_json: serde_json::to_string_pretty(draft.value()).unwrap_or_default(),
         translations: detail
             .translations
             .iter()
