@@ -218,8 +218,18 @@ impl Shared {
     pub async fn status(&self) -> Result<Status, NodeError> {
         let info = self.ctx.network.info().await?;
         let store = self.ctx.store.clone();
-        let (entries, fingerprint, log) = tokio::task::spawn_blocking(move || {
-            Ok::<_, StoreError>((store.count()?, store.fingerprint()?, store.peer_log()?))
+        let city = self.ctx.hello.city;
+        let (entries, fingerprint, log, profile) = tokio::task::spawn_blocking(move || {
+            let profile = store
+                .authority(city)?
+                .profile()
+                .map(|(_, _, p)| p.name.clone());
+            Ok::<_, StoreError>((
+                store.count()?,
+                store.fingerprint()?,
+                store.peer_log()?,
+                profile,
+            ))
         })
         .await
         .map_err(|_| StoreError::Closed)??;
@@ -256,7 +266,7 @@ impl Shared {
             })
             .collect();
         let mut warnings = Vec::new();
-        if self.config.has_placeholder_city() {
+        if profile.is_none() && self.config.has_placeholder_city() {
             warnings.push(
                 "the city has no name yet: set [city] name in config.toml / la ville n'a pas encore de nom : renseignez [city] name dans config.toml".to_owned(),
             );
@@ -279,8 +289,9 @@ impl Shared {
             peer_id: info.peer_id,
             city: CityInfo {
                 key: self.ctx.hello.city,
-                name: self.config.city.name.clone(),
-                placeholder: self.config.has_placeholder_city(),
+                // The city's signed profile names it; else its config does.
+                placeholder: profile.is_none() && self.config.has_placeholder_city(),
+                name: profile.unwrap_or_else(|| self.config.city.name.clone()),
             },
             listen: info.listen,
             external: info.external,

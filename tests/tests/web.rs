@@ -689,6 +689,15 @@ async fn the_institution_page_delegates_and_revokes_and_entry_pages_endorse_and_
         "every version is erased"
     );
     assert!(gone.body.contains("Erreur de saisie") && gone.body.contains("Retirée"));
+    let api = get(&node, &format!("/api/v1{path}")).await;
+    assert_eq!(api.status, 410);
+    let body = api.json();
+    assert_eq!(body["code"], "retracted", "{body}");
+    assert_eq!(body["reason"], "Erreur de saisie");
+    assert!(
+        body["erased_by"].is_array(),
+        "the author sees who confirmed: {body}"
+    );
     node.stop().await;
 }
 

@@ -594,13 +594,47 @@ pub async fn city_names(
     params(("id" = String, Path, description = "An id, or a unique prefix of at least 8 characters")),
     responses((status = 200, description = "The entry, its signer, city, verification, versions and links"),
               (status = 404, description = "No such entry (code `not_found`)"),
-              (status = 409, description = "The prefix matches several entries (code `ambiguous`)")))]
+              (status = 409, description = "The prefix matches several entries (code `ambiguous`)"),
+              (status = 410, description = "Retracted by its city and erased here (code `retracted`): when, why and, to the author, which cities confirmed")))]
 pub async fn one(
     State(shared): State<Shared>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (detail, _, _) = detail(&shared, &id).await?;
-    Ok(Json(detail).into_response())
+    match detail(&shared, &id).await {
+        Ok((detail, _, _)) => Ok(Json(detail).into_response()),
+        Err(e) if e.status == StatusCode::NOT_FOUND => {
+            Err(retracted(&shared, &id).await.unwrap_or(e))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A 410 `retracted` for an entry this node erased: when and why, and — to its author — which
+/// cities confirmed erasure; `None` when nothing with that id was retracted.
+async fn retracted(shared: &Shared, id: &str) -> Option<ApiError> {
+    let prefix: Prefix = id.parse().ok()?;
+    let r = shared.store().retracted_async(&prefix).await.ok()??;
+    let author = r.city == shared.ctx.hello.city;
+    let receipts: Vec<serde_json::Value> = r
+        .receipts
+        .iter()
+        .map(|(city, at)| serde_json::json!({"city": city.to_string(), "at": format_utc(*at)}))
+        .collect();
+    Some(
+        ApiError::new(
+            StatusCode::GONE,
+            "retracted",
+            format!("{} was retracted by its city: {}", r.doc, r.reason),
+        )
+        .with_details(serde_json::json!({
+            "doc": r.doc.to_string(),
+            "city": r.city.to_string(),
+            "retraction": r.retraction.to_string(),
+            "reason": r.reason,
+            "retracted_at": format_utc(r.retracted_ms),
+            "erased_by": author.then_some(receipts),
+        })),
+    )
 }
 
 /// `GET /api/v1/entries/{id}/raw`
