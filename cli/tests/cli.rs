@@ -864,3 +864,68 @@ fn a_rotated_city_keeps_its_name_and_its_entries_and_partners_take_both_keys() {
     assert_eq!(report["rejected"], 0, "{report}");
     assert_eq!(naples.count(), 2, "the entries of both keys");
 }
+
+#[test]
+fn a_city_names_itself_fixes_endorses_translates_and_withdraws_from_the_command_line() {
+    let lyon = Cli::new();
+    let set = lyon.json(&[
+        "city",
+        "set",
+        "--name",
+        "Ville de Lyon",
+        "--website",
+        "https://www.lyon.fr",
+    ]);
+    assert_eq!(set["profile"]["name"], "Ville de Lyon");
+    assert_eq!(
+        lyon.json(&["city", "show"])["profile"]["website"],
+        "https://www.lyon.fr"
+    );
+
+    let first = lyon.write("v1.toml", VALID);
+    let v1 = lyon.json(&["publish", first.to_str().unwrap()]);
+    let v1 = v1["id"].as_str().unwrap().to_owned();
+    let fixed = lyon.write("v2.toml", &VALID.replace("mobility", "housing"));
+    let v2 = lyon.json(&["publish", "--revises", &v1[..10], fixed.to_str().unwrap()]);
+    let v2 = v2["id"].as_str().unwrap().to_owned();
+    let history = lyon.json(&["history", &v1]);
+    assert_eq!(history["doc"], v1.as_str());
+    assert_eq!(history["current"], v2.as_str());
+    assert_eq!(history["conflict"], false);
+    assert_eq!(lyon.count(), 1, "list shows the current version only");
+    let shown = lyon.json(&["show", &v1]);
+    assert_eq!(shown["id"], v2.as_str(), "show gives the current version");
+    assert_eq!(shown["city_name"], "Ville de Lyon");
+
+    lyon.cmd()
+        .args(["endorse", &v1, "--adopted", "--note", "Adopted here too"])
+        .assert()
+        .success();
+    let translation = lyon.write("it.toml", "title = \"Titolo italiano\"\n");
+    lyon.cmd()
+        .args(["translate", &v2, "--lang", "it"])
+        .arg(&translation)
+        .assert()
+        .success();
+    lyon.cmd()
+        .args(["--lang", "en", "show", &v2])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Adopted by Ville de Lyon"))
+        .stdout(predicate::str::contains("Translation (it)"));
+    let endorsed = lyon.json(&["list", "--endorsed-by", "ville de lyon"]);
+    assert_eq!(endorsed.as_array().unwrap().len(), 1);
+
+    lyon.cmd()
+        .args(["retract", &v2[..12], "--reason", "Published by mistake"])
+        .assert()
+        .success();
+    assert_eq!(lyon.count(), 0);
+    let gone = lyon.json(&["show", &v1]);
+    assert_eq!(gone["retracted"], true);
+    assert_eq!(gone["reason"], "Published by mistake");
+    assert!(
+        gone["erased_by"].is_array(),
+        "the author sees who confirmed"
+    );
+}
