@@ -75,49 +75,36 @@ impl Home {
     /// Creates a home at `dir` (and `dir` itself if needed): a new city key and node key (mode
     /// 0600), a commented config and the database. Never overwrites an existing key.
     pub fn init(dir: &Path, city: &str, country: &str) -> Result<Self, HomeError> {
-        let key_path = dir.join(CITY_KEY);
-        if key_path.exists() || dir.join(STAFF_KEY).exists() {
-            return Err(HomeError::AlreadyInitialised {
-                dir: dir.to_path_buf(),
-            });
-        }
-        create_dir(dir)?;
-        create_dir(&dir.join("keys"))?;
-        write_new_private(&key_path, &random_seed()?)?;
-        let config_path = dir.join(config::FILE_NAME);
-        if !config_path.exists() {
-            fs::write(&config_path, config::commented_file(city, country)).map_err(|source| {
-                HomeError::Io {
-                    path: config_path.clone(),
-                    source,
-                }
-            })?;
-        }
-        // Opening creates the node key (keys/node.key).
-        Self::open(dir)
+        Self::create(dir, CITY_KEY, &config::commented_file(city, country))
     }
 
     /// Creates a staff home at `dir`: its own key (`keys/staff.key`, mode 0600), a node key,
     /// a config naming `city`, and the database. It publishes for the city once it holds a
     /// delegation from it (`key delegate` in the city's home, then sync or import).
     pub fn init_staff(dir: &Path, city: PublicKey) -> Result<Self, HomeError> {
-        let key_path = dir.join(STAFF_KEY);
-        if key_path.exists() || dir.join(CITY_KEY).exists() {
+        let config = config::commented_file_for(config::PLACEHOLDER_CITY, "", Some(&city));
+        Self::create(dir, STAFF_KEY, &config)
+    }
+
+    /// A new home whose signing key is `key_file` (a city's or a staff member's), with `config`
+    /// unless the folder already has one. Refuses a folder that holds either key.
+    fn create(dir: &Path, key_file: &str, config: &str) -> Result<Self, HomeError> {
+        if dir.join(CITY_KEY).exists() || dir.join(STAFF_KEY).exists() {
             return Err(HomeError::AlreadyInitialised {
                 dir: dir.to_path_buf(),
             });
         }
         create_dir(dir)?;
         create_dir(&dir.join("keys"))?;
-        write_new_private(&key_path, &random_seed()?)?;
+        write_new_private(&dir.join(key_file), &random_seed()?)?;
         let config_path = dir.join(config::FILE_NAME);
         if !config_path.exists() {
-            let text = config::commented_file_for(config::PLACEHOLDER_CITY, "", Some(&city));
-            fs::write(&config_path, text).map_err(|source| HomeError::Io {
+            fs::write(&config_path, config).map_err(|source| HomeError::Io {
                 path: config_path.clone(),
                 source,
             })?;
         }
+        // Opening creates the node key (keys/node.key).
         Self::open(dir)
     }
 

@@ -192,13 +192,5 @@ pub fn revises(
         .history(id)
         .map_err(|e| store_failure(messages, e))?
         .ok_or_else(|| Failure::new(messages.with("not-found", &[("id", &id)])))?;
-    Ok(audacities_protocol::Revises {
-        doc: history.doc,
-        prev: history
-            .versions
-            .iter()
-            .filter(|v| v.head)
-            .map(|v| v.id)
-            .collect(),
-    })
+    Ok(history.next_revises())
 }

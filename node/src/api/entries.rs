@@ -850,15 +850,7 @@ async fn revises_of(shared: &Shared, text: &str) -> Result<audacities_protocol::
         .history_async(id)
         .await?
         .ok_or_else(|| ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{id}")))?;
-    Ok(audacities_protocol::Revises {
-        doc: history.doc,
-        prev: history
-            .versions
-            .iter()
-            .filter(|v| v.head)
-            .map(|v| v.id)
-            .collect(),
-    })
+    Ok(history.next_revises())
 }
 
 /// The draft of a stored content entry (the `entries` table holds no act).

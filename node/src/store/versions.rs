@@ -109,6 +109,22 @@ pub struct History {
     pub conflict: bool,
 }
 
+impl History {
+    /// What a new version of this document names: the document, and every current head — so
+    /// that the new version also merges concurrent ones.
+    pub fn next_revises(&self) -> audacities_protocol::Revises {
+        audacities_protocol::Revises {
+            doc: self.doc,
+            prev: self
+                .versions
+                .iter()
+                .filter(|v| v.head)
+                .map(|v| v.id)
+                .collect(),
+        }
+    }
+}
+
 /// The history of the document `doc` (its first version's id).
 pub(crate) fn history(conn: &Connection, doc: &str) -> Result<Option<History>, StoreError> {
     let ctx = "reading a document's versions";
