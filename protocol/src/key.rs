@@ -4,11 +4,27 @@
 //! form is used for ids, so one parser and one habit serve both. Private keys have no text form
 //! in this crate on purpose: they are written to a file by the node and never printed.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
 use std::str::FromStr;
 
-use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
+use curve25519_dalek::{EdwardsPoint, Scalar};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sha2::{Digest, Sha512};
+
+/// Keys decompressed per thread, at most. A commons has a few hundred keys; past this the cache
+/// is emptied and fills again.
+const DECOMPRESSED_KEYS: usize = 4_096;
+
+thread_local! {
+    /// Decompressing a key takes a field square root, about as long as a seventh of a signature
+    /// check, and every entry names two keys (signer and city) that are nearly always the same
+    /// few: a thread that checks many entries decompresses each key once. Only valid keys are
+    /// kept, and a point is a pure function of its bytes, so the cache changes no verdict.
+    static KEYS: RefCell<HashMap<[u8; 32], VerifyingKey>> = RefCell::new(HashMap::new());
+}
 
 /// Why a key could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,11 +45,21 @@ pub struct PublicKey {
 
 impl PublicKey {
     pub fn from_bytes(bytes: [u8; 32]) -> Result<Self, KeyError> {
+        if let Some(key) = KEYS.with(|keys| keys.borrow().get(&bytes).copied()) {
+            return Ok(Self { bytes, key });
+        }
         let key = VerifyingKey::from_bytes(&bytes)
             .map_err(|_| KeyError::NotAPoint(hex::encode(bytes)))?;
         if key.is_weak() {
             return Err(KeyError::NotAPoint(hex::encode(bytes)));
         }
+        KEYS.with(|keys| {
+            let mut keys = keys.borrow_mut();
+            if keys.len() >= DECOMPRESSED_KEYS {
+                keys.clear();
+            }
+            keys.insert(bytes, key);
+        });
         Ok(Self { bytes, key })
     }
 
@@ -41,11 +67,35 @@ impl PublicKey {
         &self.bytes
     }
 
-    /// `verify_strict`: refuses non-canonical `S`, small-order keys and small-order `R`, so that
-    /// every node reaches the same verdict on the same bytes.
+    /// ed25519-dalek's `verify_strict`, verdict for verdict: refuses a non-canonical `S`, a
+    /// small-order key (refused when the key is read), a small-order `R` and a non-canonical `R`,
+    /// and compares `R` with `[S]B - [k]A` exactly (no cofactor), so that every node reaches the
+    /// same verdict on the same bytes.
+    ///
+    /// It does one field inversion where `verify_strict` does an inversion and a square root:
+    /// `verify_strict` decompresses `R` to test its order, then compares the encoding of the
+    /// computed point with `R`'s bytes. Here the computed point `R'` is tested instead, after
+    /// the same comparison: when `encode(R') == R`, `R` decodes to `R'`, so one is of small order
+    /// exactly when the other is; when they differ, both functions refuse (a valid, canonical or
+    /// not, or invalid `R` alike). `tests::verdicts_match_ed25519_dalek` checks this on valid,
+    /// altered, non-canonical, small-order and mixed-order inputs.
     pub fn verify_strict(&self, message: &[u8], signature: &[u8; 64]) -> bool {
-        let signature = Signature::from_bytes(signature);
-        self.key.verify_strict(message, &signature).is_ok()
+        let (r, s) = signature.split_at(32);
+        let (Ok(r), Ok(s)) = (<[u8; 32]>::try_from(r), <[u8; 32]>::try_from(s)) else {
+            return false;
+        };
+        let Some(s) = Option::<Scalar>::from(Scalar::from_canonical_bytes(s)) else {
+            return false;
+        };
+        let k = Scalar::from_hash(
+            Sha512::new()
+                .chain_update(r)
+                .chain_update(self.bytes)
+                .chain_update(message),
+        );
+        let minus_a = -self.key.to_edwards();
+        let computed = EdwardsPoint::vartime_double_scalar_mul_basepoint(&k, &minus_a, &s);
+        computed.compress().to_bytes() == r && !computed.is_small_order()
     }
 }
 
@@ -170,6 +220,149 @@ mod tests {
             PublicKey::from_bytes(identity),
             Err(KeyError::NotAPoint(_))
         ));
+    }
+
+    /// ed25519-dalek's own `verify_strict`, the reference for [`PublicKey::verify_strict`].
+    fn dalek(key: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+        VerifyingKey::from_bytes(key).is_ok_and(|k| {
+            k.verify_strict(message, &ed25519_dalek::Signature::from_bytes(signature))
+                .is_ok()
+        })
+    }
+
+    /// Both verdicts, which must agree; `None` when the key itself is refused (both refuse
+    /// small-order keys: dalek in `verify_strict`, this crate when the key is read).
+    fn verdicts(key: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> Option<bool> {
+        let ours = PublicKey::from_bytes(*key).ok()?;
+        let verdict = ours.verify_strict(message, signature);
+        assert_eq!(
+            verdict,
+            dalek(key, message, signature),
+            "key {} message {message:?} signature {}",
+            hex::encode(key),
+            hex::encode(signature)
+        );
+        Some(verdict)
+    }
+
+    /// A signature by the secret scalar `a` for the point `public`, with nonce scalar `r` and
+    /// `R = [r]B + torsion`: made by hand so that keys and `R` may carry a torsion component.
+    fn sign_raw(
+        a: Scalar,
+        public: &[u8; 32],
+        r: Scalar,
+        torsion: EdwardsPoint,
+        message: &[u8],
+    ) -> [u8; 64] {
+        let big_r = (EdwardsPoint::mul_base(&r) + torsion).compress().to_bytes();
+        let k = Scalar::from_hash(
+            Sha512::new()
+                .chain_update(big_r)
+                .chain_update(public)
+                .chain_update(message),
+        );
+        let mut signature = [0u8; 64];
+        signature[..32].copy_from_slice(&big_r);
+        signature[32..].copy_from_slice((r + k * a).as_bytes());
+        signature
+    }
+
+    /// The group order ℓ, little-endian.
+    const ELL: [u8; 32] = [
+        0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,
+        0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+    ];
+
+    /// `s + ℓ`: the same scalar, not in canonical form.
+    fn plus_ell(s: &[u8]) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        let mut carry = 0u16;
+        for i in 0..32 {
+            let sum = u16::from(s[i]) + u16::from(ELL[i]) + carry;
+            out[i] = sum as u8;
+            carry = sum >> 8;
+        }
+        out
+    }
+
+    #[test]
+    fn verdicts_match_ed25519_dalek_on_crafted_inputs() {
+        use curve25519_dalek::constants::EIGHT_TORSION;
+        let message = b"AudaCities entry";
+        let (mut accepted, mut refused) = (0, 0);
+        let mut count = |v: Option<bool>| match v {
+            Some(true) => accepted += 1,
+            Some(false) => refused += 1,
+            None => {}
+        };
+        for seed in 1..=8u8 {
+            let a = Scalar::from_bytes_mod_order([seed; 32]);
+            let r = Scalar::from_bytes_mod_order([seed.wrapping_mul(31); 32]);
+            for (t, torsion) in EIGHT_TORSION.iter().enumerate() {
+                // Keys of prime order, and keys with every torsion component (mixed order).
+                let public = (EdwardsPoint::mul_base(&a) + torsion).compress().to_bytes();
+                // With r = 0, R is the torsion point alone: of small order, yet `[S]B - [k]A`
+                // equals it whenever `[k]` clears the key's torsion (the identity for a key of
+                // prime order): only the order test refuses those.
+                for (u, r_torsion) in EIGHT_TORSION.iter().enumerate() {
+                    for (m, r) in (0..8u8).zip([r, Scalar::ZERO].into_iter().cycle()) {
+                        let message = [&message[..], &[m, t as u8, u as u8]].concat();
+                        let good = sign_raw(a, &public, r, *r_torsion, &message);
+                        count(verdicts(&public, &message, &good));
+                        // The same S, not reduced.
+                        let mut unreduced = good;
+                        unreduced[32..].copy_from_slice(&plus_ell(&good[32..]));
+                        count(verdicts(&public, &message, &unreduced));
+                    }
+                }
+                // R of small order, in every encoding (also with the sign bit set).
+                for small in EIGHT_TORSION {
+                    for sign in [0u8, 0x80] {
+                        let mut signature = sign_raw(a, &public, r, small, message);
+                        signature[..32].copy_from_slice(&small.compress().to_bytes());
+                        signature[31] ^= sign;
+                        count(verdicts(&public, message, &signature));
+                    }
+                }
+                // R not canonical: y + p for the small y that have one (y < 19).
+                for y in 0..19u8 {
+                    let mut big_r = [0xffu8; 32];
+                    big_r[0] = 0xed + y;
+                    big_r[31] = 0x7f;
+                    let mut signature = sign_raw(a, &public, r, EIGHT_TORSION[0], message);
+                    signature[..32].copy_from_slice(&big_r);
+                    count(verdicts(&public, message, &signature));
+                }
+            }
+        }
+        // Mixed-order keys pass for some messages and fail for others, in both functions.
+        assert!(
+            accepted > 0 && refused > 0,
+            "{accepted} accepted, {refused} refused"
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn verdicts_match_ed25519_dalek_on_any_alteration(
+            seed in proptest::array::uniform32(proptest::num::u8::ANY),
+            message in proptest::collection::vec(proptest::num::u8::ANY, 0..300),
+            flip in 0usize..(64 * 8 + 300 * 8),
+        ) {
+            let secret = SecretKey::from_bytes(seed);
+            let public = *secret.public().as_bytes();
+            let signature = secret.sign(&message);
+            proptest::prop_assert_eq!(verdicts(&public, &message, &signature), Some(true));
+            let (mut signature, mut message) = (signature, message);
+            if flip < 64 * 8 {
+                signature[flip / 8] ^= 1 << (flip % 8);
+            } else if let Some(byte) = message.get_mut((flip - 64 * 8) / 8) {
+                *byte ^= 1 << (flip % 8);
+            } else {
+                return Ok(());
+            }
+            proptest::prop_assert_eq!(verdicts(&public, &message, &signature), Some(false));
+        }
     }
 
     #[test]
