@@ -244,19 +244,27 @@ impl Entry {
         }
         // The line is canonical, so the raw text of `head` and `body` is their canonical
         // encoding: they are hashed and verified as they are, never re-encoded.
-        let line: WireLine =
-            serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes))
-                .map_err(|e| {
+        // Each is read without path tracking first, and again with it to name a problem's path.
+        let line: WireLine = match serde_json::from_slice(bytes) {
+            Ok(line) => line,
+            Err(_) => {
+                serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes))
+                    .map_err(|e| {
                     let path = e.path().to_string();
                     shape(&path, &e.into_inner().to_string())
-                })?;
-        let head: Header = serde_path_to_error::deserialize(
-            &mut serde_json::Deserializer::from_str(line.head.get()),
-        )
-        .map_err(|e| {
-            let path = e.path().to_string();
-            shape(&format!("head.{path}"), &e.into_inner().to_string())
-        })?;
+                })?
+            }
+        };
+        let head: Header = match serde_json::from_str(line.head.get()) {
+            Ok(head) => head,
+            Err(_) => serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(
+                line.head.get(),
+            ))
+            .map_err(|e| {
+                let path = e.path().to_string();
+                shape(&format!("head.{path}"), &e.into_inner().to_string())
+            })?,
+        };
         if head.v != FORMAT_VERSION {
             return Err(EntryError::Version(head.v));
         }

@@ -412,6 +412,12 @@ impl Session {
             if self.full() {
                 return None;
             }
+            // Without path tracking first (most drafts are valid, and tracking costs about as
+            // much as the reading); the same reading again with it to name a problem's path.
+            if let Ok(typed) = T::deserialize(&working) {
+                self.check_shape(&typed, &working);
+                return Some(typed);
+            }
             let error = match serde_path_to_error::deserialize::<_, T>(&working) {
                 Ok(typed) => {
                     self.check_shape(&typed, &working);
