@@ -8,7 +8,7 @@ use audacities_protocol::Act;
 use audacities_protocol::act::Endorsement;
 use serde_json::json;
 
-use crate::commands::{open_home, publish_act, resolve, store_failure};
+use crate::commands::{history_of, open_home, publish_act};
 use crate::failure::Failure;
 use crate::i18n::Messages;
 use crate::output;
@@ -29,12 +29,8 @@ pub struct Args {
 
 pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(), Failure> {
     let home = open_home(messages, home)?;
-    let id = resolve(messages, &home, &args.id)?;
-    let doc = home
-        .store()
-        .history(id)
-        .map_err(|e| store_failure(messages, e))?
-        .map_or(id, |h| h.doc);
+    let (id, history) = history_of(messages, &home, &args.id)?;
+    let doc = history.map_or(id, |h| h.doc);
     let act = Act::Endorsement(Endorsement {
         doc,
         adopted: args.adopted,

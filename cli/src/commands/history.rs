@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use audacities_node::time::format_utc;
 use serde_json::json;
 
-use crate::commands::{open_home, resolve, store_failure};
+use crate::commands::{document_history, open_home};
 use crate::failure::Failure;
 use crate::i18n::Messages;
 use crate::output;
@@ -22,12 +22,7 @@ pub struct Args {
 
 pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(), Failure> {
     let home = open_home(messages, home)?;
-    let id = resolve(messages, &home, &args.id)?;
-    let history = home
-        .store()
-        .history(id)
-        .map_err(|e| store_failure(messages, e))?
-        .ok_or_else(|| Failure::new(messages.with("not-found", &[("id", &id)])))?;
+    let history = document_history(messages, &home, &args.id)?;
     if args.json {
         let versions: Vec<_> = history
             .versions

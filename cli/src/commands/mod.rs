@@ -25,6 +25,7 @@ pub mod verify;
 use std::path::PathBuf;
 
 use audacities_node::ingest::{self, Report, Verdict};
+use audacities_node::store::versions::History;
 use audacities_node::{Home, HomeError};
 use audacities_protocol::authority::BodyKind;
 use audacities_protocol::{Body, Entry, Id};
@@ -179,6 +180,27 @@ pub fn resolve(messages: &Messages, home: &Home, text: &str) -> Result<Id, Failu
     })
 }
 
+/// The entry `text` names (an id or unique prefix), resolved, with the versions of its
+/// document; `None` for an entry that is not a version of a document (an act).
+pub fn history_of(
+    messages: &Messages,
+    home: &Home,
+    text: &str,
+) -> Result<(Id, Option<History>), Failure> {
+    let id = resolve(messages, home, text)?;
+    let history = home
+        .store()
+        .history(id)
+        .map_err(|e| store_failure(messages, e))?;
+    Ok((id, history))
+}
+
+/// [`history_of`] for commands that need a document: anything else is "not found".
+pub fn document_history(messages: &Messages, home: &Home, text: &str) -> Result<History, Failure> {
+    let (id, history) = history_of(messages, home, text)?;
+    history.ok_or_else(|| Failure::new(messages.with("not-found", &[("id", &id)])))
+}
+
 /// What a new version of the entry `text` names: its document, and every current head (so
 /// that a new version also settles a conflict between concurrent revisions).
 pub fn revises(
@@ -186,11 +208,5 @@ pub fn revises(
     home: &Home,
     text: &str,
 ) -> Result<audacities_protocol::Revises, Failure> {
-    let id = resolve(messages, home, text)?;
-    let history = home
-        .store()
-        .history(id)
-        .map_err(|e| store_failure(messages, e))?
-        .ok_or_else(|| Failure::new(messages.with("not-found", &[("id", &id)])))?;
-    Ok(history.next_revises())
+    Ok(document_history(messages, home, text)?.next_revises())
 }

@@ -8,7 +8,7 @@ use audacities_protocol::Act;
 use audacities_protocol::act::Retraction;
 use serde_json::json;
 
-use crate::commands::{open_home, publish_act, resolve, store_failure};
+use crate::commands::{document_history, open_home, publish_act};
 use crate::failure::Failure;
 use crate::i18n::Messages;
 use crate::output;
@@ -26,12 +26,7 @@ pub struct Args {
 
 pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(), Failure> {
     let home = open_home(messages, home)?;
-    let id = resolve(messages, &home, &args.id)?;
-    let history = home
-        .store()
-        .history(id)
-        .map_err(|e| store_failure(messages, e))?
-        .ok_or_else(|| Failure::new(messages.with("not-found", &[("id", &id)])))?;
+    let history = document_history(messages, &home, &args.id)?;
     let act = Act::Retraction(Retraction {
         doc: history.doc,
         reason: args.reason.clone(),

@@ -11,7 +11,7 @@ use audacities_protocol::Act;
 use audacities_protocol::act::Translation;
 use serde_json::json;
 
-use crate::commands::{open_home, publish_act, resolve, store_failure};
+use crate::commands::{history_of, open_home, publish_act};
 use crate::failure::Failure;
 use crate::i18n::Messages;
 use crate::output;
@@ -75,12 +75,8 @@ fn read(messages: &Messages, path: &Path) -> Result<Fields, Failure> {
 pub fn run(messages: &Messages, home: Option<PathBuf>, args: Args) -> Result<(), Failure> {
     let fields = read(messages, &args.file)?;
     let home = open_home(messages, home)?;
-    let id = resolve(messages, &home, &args.id)?;
-    let of = home
-        .store()
-        .history(id)
-        .map_err(|e| store_failure(messages, e))?
-        .map_or(id, |h| h.current);
+    let (id, history) = history_of(messages, &home, &args.id)?;
+    let of = history.map_or(id, |h| h.current);
     let act = Act::Translation(Translation {
         of,
         lang: args.lang.clone(),
