@@ -23,6 +23,8 @@ use crate::id::{self, Id};
 use crate::key::{PublicKey, SecretKey};
 use crate::model::Kind;
 
+mod head_bytes;
+
 /// The largest entry accepted, in bytes of its wire line (256 KiB). Checked before parsing.
 pub const MAX_ENTRY_BYTES: usize = 256 * 1024;
 
@@ -417,7 +419,12 @@ impl Revises {
 /// `SIGNING_DOMAIN || canonical(head)`: the bytes that are signed and whose hash is the id.
 pub fn signed_bytes(head: &Header) -> Result<Vec<u8>, EntryError> {
     let mut out = SIGNING_DOMAIN.to_vec();
-    out.extend(canonical::to_bytes(&to_value(head)?)?);
+    match head_bytes::write(head) {
+        Some(bytes) => out.extend(bytes),
+        // Outside the common case (a kind with escapes, a huge integer): the generic path,
+        // which also names what is wrong.
+        None => out.extend(canonical::to_bytes(&to_value(head)?)?),
+    }
     Ok(out)
 }
 

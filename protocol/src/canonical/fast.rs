@@ -110,6 +110,7 @@ impl Checker<'_> {
         }
         let start = self.pos;
         loop {
+            self.skip_plain();
             let b = self.peek()?;
             match b {
                 b'"' => {
@@ -162,6 +163,23 @@ impl Checker<'_> {
         }
     }
 
+    /// Skips string bytes that stand for themselves (printable ASCII other than `"` and `\`),
+    /// eight at a time, stopping at the first other byte, which `string` then looks at.
+    fn skip_plain(&mut self) {
+        while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
+            let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+                return;
+            };
+            let special = special_bytes(u64::from_le_bytes(word));
+            if special != 0 {
+                // Little-endian: the lowest flagged byte is the first in the input.
+                self.pos += (special.trailing_zeros() / 8) as usize;
+                return;
+            }
+            self.pos += 8;
+        }
+    }
+
     fn integer(&mut self) -> bool {
         let negative = self.eat(b'-');
         let digits_start = self.pos;
@@ -187,6 +205,19 @@ impl Checker<'_> {
                 .and_then(|d| d.parse::<u64>().ok())
                 .is_some_and(|n| n <= super::MAX_SAFE_INTEGER)
     }
+}
+
+/// The high bit of each byte of `word` that is a control character, `"`, `\` or not ASCII.
+/// Bytes above the first flagged one may be flagged wrongly (borrows carry upwards); the first
+/// flagged byte is always exact, and none is missed.
+fn special_bytes(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x;
+    let control = word.wrapping_sub(ONES * 0x20) & !word;
+    let quote = zero_byte(word ^ (ONES * u64::from(b'"')));
+    let backslash = zero_byte(word ^ (ONES * u64::from(b'\\')));
+    (control | quote | backslash | word) & HIGH
 }
 
 /// Whether raw key `a` sorts strictly before raw key `b` by UTF-16 code units (RFC 8785 §3.2.3).
@@ -247,6 +278,30 @@ mod tests {
     }
 
     #[test]
+    fn the_word_scan_stops_at_the_first_special_byte_wherever_it_is() {
+        for special in [b'"', b'\\', 0x00, 0x1f, 0x80, 0xc3, 0xff] {
+            for at in 0..8 {
+                let mut word = *b"abcdefgh";
+                word[at] = special;
+                let flagged = special_bytes(u64::from_le_bytes(word));
+                assert_eq!(
+                    flagged.trailing_zeros() / 8,
+                    at as u32,
+                    "{special:#x} at {at}"
+                );
+            }
+        }
+        assert_eq!(special_bytes(u64::from_le_bytes(*b" ~!#[]{}")), 0);
+        // A long plain run, then each special byte at every offset of a 16-byte window.
+        for at in 0..16 {
+            let mut text = vec![b'x'; 16];
+            text[at] = b'\n';
+            let quoted = [b"[\"".as_slice(), &text, b"\"]"].concat();
+            assert!(!is_canonical(&quoted), "raw newline at {at}");
+        }
+    }
+
+    #[test]
     fn orders_keys_by_utf16_code_units() {
         // U+10000 is a surrogate pair (0xD800 …) in UTF-16: it sorts before U+E000.
         assert!(is_canonical("{\"\u{10000}\":1,\"\u{e000}\":2}".as_bytes()));
@@ -266,7 +321,7 @@ mod properties {
             Just(Value::Null),
             any::<bool>().prop_map(Value::Bool),
             (-(1i64 << 53) + 1..(1i64 << 53)).prop_map(Value::from),
-            "[ -~é\u{1}\u{1f}\u{7f}\u{2028}\u{10000}\u{e000}\"\\\\/\n\t]{0,12}"
+            "[ -~é\u{1}\u{1f}\u{7f}\u{2028}\u{10000}\u{e000}\"\\\\/\n\t]{0,24}"
                 .prop_map(Value::String),
         ];
         leaf.prop_recursive(4, 48, 6, |inner| {
