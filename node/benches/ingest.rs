@@ -66,6 +66,7 @@ fn main() {
 
     let home = Home::init(&dir.path().join("home"), "Bench", "FR").expect("home");
     let file = std::fs::File::open(&bundle_path).expect("open bundle");
+    let cpu_before = cpu_seconds();
     let started = Instant::now();
     let items = Reader::new(BufReader::with_capacity(1 << 20, file)).map(|l| l.expect("read").item);
     // Open: the bundle's cities are not on this home's trust list; a hub takes them all.
@@ -83,6 +84,15 @@ fn main() {
         "import, stored and searchable: {n} entries in {secs:.2} s = {:.0} entries/s (+ FTS5 indexing of {indexed} after the writes)",
         n as f64 / secs
     );
+
+    if let (Some(after), Some(before)) = (cpu_seconds(), cpu_before) {
+        let cpu = after - before;
+        println!(
+            "import CPU (all threads, user + system): {cpu:.2} s = {:.0} µs per entry, {:.2} cores busy on average",
+            cpu * 1e6 / n as f64,
+            cpu / secs
+        );
+    }
 
     if std::env::var("AUDACITIES_BENCH_KEEP").is_ok() {
         println!("kept: {}", dir.keep().display());
@@ -112,4 +122,14 @@ fn main() {
             times.len()
         );
     }
+}
+
+/// CPU time this process has used, user and system, all threads (Linux: `/proc/self/stat`).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    // USER_HZ is 100 on every Linux platform Rust targets.
+    Some(ticks / 100.0)
 }
