@@ -175,8 +175,8 @@ pub(crate) fn to_u64(v: i64) -> u64 {
 /// A batch of content entries only (no act: nothing in it deletes a row, so no cascade can be
 /// needed) is written with SQLite's per-row foreign-key and CHECK evaluation off: every value
 /// they guard is derived here from a verified entry (rowids just inserted, ids and keys in
-/// their one text form), so they cannot fail, and evaluating them took ≈ 19 % of the store
-/// thread's time in a bulk import (callgrind, docs/benchmarks.md). Both are back on before
+/// their one text form), so they cannot fail, and evaluating them took ≈ 20 % of the store
+/// thread's instructions in a bulk import (callgrind, docs/benchmarks.md). Both are back on before
 /// this returns, whatever happened; `verify` still checks them over the whole file
 /// (`PRAGMA integrity_check`, `foreign_key_check`).
 pub(crate) fn insert(
