@@ -389,12 +389,13 @@ fn write_in_order(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use audacities_protocol::{Draft, Format, SecretKey};
 
     use super::*;
 
-    fn entry(seed: u8) -> Entry {
+    /// A valid entry of a city whose key is `[seed; 32]` (also used by the store's tests).
+    pub(crate) fn entry(seed: u8) -> Entry {
         let draft = Draft::parse(
             "kind = \"method\"\nlang = \"fr\"\nlicence = \"CC-BY-4.0\"\nmethod_type = \"survey\"\n\
              themes = [\"housing\"]\n[title]\nfr = \"Enquête\"\n[purpose]\nfr = \"Comprendre.\"\n\

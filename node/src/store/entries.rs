@@ -885,20 +885,11 @@ fn parse_kind(text: &str) -> Result<Kind, StoreError> {
 
 #[cfg(test)]
 mod tests {
-    use audacities_protocol::{Draft, Entry, Format, SecretKey};
-
     use super::super::schema;
     use super::*;
 
     fn row(seed: u8) -> Row {
-        let draft = Draft::parse(
-            "kind = \"method\"\nlang = \"fr\"\nlicence = \"CC-BY-4.0\"\nmethod_type = \"survey\"\n\
-             themes = [\"housing\"]\n[title]\nfr = \"Enquête\"\n[purpose]\nfr = \"Comprendre.\"\n\
-             [[steps]]\nfr = \"Demander.\"\n",
-            Format::Toml,
-        )
-        .unwrap();
-        Row::new(Entry::sign(&draft, &SecretKey::from_bytes([seed; 32]), 1_000, None).unwrap())
+        Row::new(crate::ingest::tests::entry(seed))
     }
 
     fn checks_on(conn: &Connection) -> (bool, bool) {
