@@ -419,11 +419,10 @@ impl Revises {
 /// `SIGNING_DOMAIN || canonical(head)`: the bytes that are signed and whose hash is the id.
 pub fn signed_bytes(head: &Header) -> Result<Vec<u8>, EntryError> {
     let mut out = SIGNING_DOMAIN.to_vec();
-    match head_bytes::write(head) {
-        Some(bytes) => out.extend(bytes),
+    if !head_bytes::write(head, &mut out) {
         // Outside the common case (a kind with escapes, a huge integer): the generic path,
         // which also names what is wrong.
-        None => out.extend(canonical::to_bytes(&to_value(head)?)?),
+        out.extend(canonical::to_bytes(&to_value(head)?)?);
     }
     Ok(out)
 }
