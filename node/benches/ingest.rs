@@ -67,6 +67,7 @@ fn main() {
     let home = Home::init(&dir.path().join("home"), "Bench", "FR").expect("home");
     let file = std::fs::File::open(&bundle_path).expect("open bundle");
     let cpu_before = cpu_seconds();
+    let store_before = threads_cpu_seconds(audacities_node::store::THREAD_NAME);
     let started = Instant::now();
     let items = Reader::new(BufReader::with_capacity(1 << 20, file)).map(|l| l.expect("read").item);
     // Open: the bundle's cities are not on this home's trust list; a hub takes them all.
@@ -92,6 +93,19 @@ fn main() {
             cpu * 1e6 / n as f64,
             cpu / secs
         );
+        let store_after = threads_cpu_seconds(audacities_node::store::THREAD_NAME);
+        // Threads that were there before and after: the store thread of the home.
+        let store: f64 = store_after
+            .iter()
+            .filter_map(|(tid, after)| Some(after - store_before.get(tid)?))
+            .sum();
+        if store > 0.0 {
+            println!(
+                "  of which the store thread (SQLite, full-text index): {:.0} µs per entry; the other threads (reading, verifying, ordering): {:.0} µs per entry",
+                store * 1e6 / n as f64,
+                (cpu - store) * 1e6 / n as f64
+            );
+        }
     }
 
     if std::env::var("AUDACITIES_BENCH_KEEP").is_ok() {
@@ -126,7 +140,31 @@ fn main() {
 
 /// CPU time this process has used, user and system, all threads (Linux: `/proc/self/stat`).
 fn cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    stat_cpu_seconds(&std::fs::read_to_string("/proc/self/stat").ok()?)
+}
+
+/// CPU time of each of this process's threads named `name` (Linux keeps the first 15 bytes),
+/// by thread id.
+fn threads_cpu_seconds(name: &str) -> std::collections::HashMap<String, f64> {
+    let name = name.get(..15).unwrap_or(name);
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Default::default();
+    };
+    tasks
+        .filter_map(|task| {
+            let task = task.ok()?;
+            let comm = std::fs::read_to_string(task.path().join("comm")).ok()?;
+            if comm.trim_end() != name {
+                return None;
+            }
+            let secs = stat_cpu_seconds(&std::fs::read_to_string(task.path().join("stat")).ok()?)?;
+            Some((task.file_name().to_string_lossy().into_owned(), secs))
+        })
+        .collect()
+}
+
+/// User + system time from the text of a `stat` file.
+fn stat_cpu_seconds(stat: &str) -> Option<f64> {
     // Fields after the command name, which is in parentheses and may hold spaces.
     let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
     let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;

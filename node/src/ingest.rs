@@ -11,11 +11,13 @@
 //! busy commons' traffic from spending its CPU verifying entries it will drop. The policy is
 //! asked again on the verified city, so only what it allows is ever stored.
 //!
-//! Verification runs on worker threads while the store thread writes the previous batch, so a
-//! large import is limited by SQLite's full-text indexing, not by signature checks. Workers run
-//! at a lower priority than the store thread, which every entry waits for. A call with
-//! few items (a gossip message, a publish) is verified on the calling thread: starting threads
-//! would cost more than the work.
+//! Verification runs on worker threads while the store thread writes and indexes the previous
+//! batch, so the two cores share a large import: about half of its CPU is the store's (SQLite,
+//! FTS5), half verification. Workers run at a lower priority than the store thread, which every
+//! entry waits for. A large call indexes each batch in the batch's own transaction, so its
+//! entries are searchable when it returns. A call with few items (a gossip message, a publish)
+//! is verified on the calling thread, since starting threads would cost more than the work, and
+//! its entries are indexed behind the write (see `store`).
 
 use std::collections::BTreeMap;
 use std::num::NonZeroUsize;
@@ -27,14 +29,18 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::config::TrustMode;
-use crate::store::{Inserted, Row, Store, StoreError};
+use crate::store::{Indexing, Inserted, Row, Store, StoreError};
 use crate::time::now_ms;
 use crate::trust::{Policy, Snapshot};
 
 /// Items handed to one verification worker at a time.
 const CHUNK: usize = 512;
-/// Entries written to the store in one transaction.
-const BATCH: usize = 5_000;
+/// Entries written to the store in one transaction. Larger batches cost the store thread less
+/// per entry, chiefly because each commit rewrites the pages of the indexes of ids and keys that
+/// the batch touched at random (measured at 100,000 entries: 5,000 per batch took 10–15 % more
+/// store-thread time per entry than 10,000; 20,000 was no better and lengthens the end of an
+/// import, when the store writes the last batches alone; docs/benchmarks.md).
+const BATCH: usize = 10_000;
 /// Calls with fewer items than this are verified on the calling thread, without workers.
 pub const INLINE_BELOW: usize = 64;
 
@@ -113,7 +119,9 @@ where
     if first.len() < INLINE_BELOW {
         // Few items (the iterator ended early): verify here, no thread to start.
         let checked = check_all(first, now, &policy);
-        return write_in_order(store, std::iter::once((0, checked)));
+        // Indexed behind the write: a few entries at a time would each make a tiny index
+        // segment, to be merged later.
+        return write_in_order(store, std::iter::once((0, checked)), Indexing::Later);
     }
     let items = first.into_iter().chain(items);
 
@@ -155,7 +163,16 @@ where
         drop(work_rx);
         drop(done_tx);
 
-        let writer = scope.spawn(move || write_in_order(store, done_rx.iter()));
+        let writer = scope.spawn(move || {
+            // A larger page cache while this lasts; the everyday one is restored afterwards.
+            let _bulk = store.bulk().map_err(|source| IngestError {
+                report: Report::default(),
+                source,
+            })?;
+            // Indexed in each batch's own transaction, while the workers verify the next: the
+            // entries are searchable when this returns, with no indexing left to do alone.
+            write_in_order(store, done_rx.iter(), Indexing::Now)
+        });
 
         let mut chunk = Vec::with_capacity(CHUNK);
         let mut chunk_no = 0;
@@ -331,6 +348,7 @@ fn hand_on(
 fn write_in_order(
     store: &Store,
     done: impl IntoIterator<Item = (usize, Checked)>,
+    index: Indexing,
 ) -> Result<Report, IngestError> {
     let mut verdicts: Vec<Option<Verdict>> = Vec::new();
     let mut pending: BTreeMap<usize, Checked> = BTreeMap::new();
@@ -342,7 +360,7 @@ fn write_in_order(
             return Ok(());
         }
         let (positions, rows): (Vec<usize>, Vec<Row>) = batch.drain(..).unzip();
-        let inserted = store.insert_rows(rows, now_ms())?;
+        let inserted = store.insert_rows(rows, now_ms(), index)?;
         for (position, outcome) in positions.into_iter().zip(inserted) {
             verdicts[position] = Some(match outcome {
                 Inserted::New(id) => Verdict::Accepted(id),
@@ -394,16 +412,20 @@ pub(crate) mod tests {
 
     use super::*;
 
-    /// A valid entry of a city whose key is `[seed; 32]` (also used by the store's tests).
-    pub(crate) fn entry(seed: u8) -> Entry {
-        let draft = Draft::parse(
+    /// A valid method draft, titled "Enquête".
+    fn draft() -> Draft {
+        Draft::parse(
             "kind = \"method\"\nlang = \"fr\"\nlicence = \"CC-BY-4.0\"\nmethod_type = \"survey\"\n\
              themes = [\"housing\"]\n[title]\nfr = \"Enquête\"\n[purpose]\nfr = \"Comprendre.\"\n\
              [[steps]]\nfr = \"Demander.\"\n",
             Format::Toml,
         )
-        .unwrap();
-        Entry::sign(&draft, &SecretKey::from_bytes([seed; 32]), 1_000, None).unwrap()
+        .unwrap()
+    }
+
+    /// A valid entry of a city whose key is `[seed; 32]` (also used by the store's tests).
+    pub(crate) fn entry(seed: u8) -> Entry {
+        Entry::sign(&draft(), &SecretKey::from_bytes([seed; 32]), 1_000, None).unwrap()
     }
 
     #[cfg(target_os = "linux")]
@@ -419,6 +441,77 @@ pub(crate) mod tests {
         .unwrap();
         assert_eq!(worker, WORKER_NICE.max(before));
         assert_eq!(nice(), before);
+    }
+
+    /// Entries the full-text index holds for `word` (not indexing what is pending first, as
+    /// `Store::search` does).
+    fn indexed(store: &Store, word: &'static str) -> u64 {
+        store
+            .call(move |conn| {
+                conn.query_row(
+                    "SELECT count(*) FROM entry_search WHERE entry_search MATCH ?1",
+                    [word],
+                    |r| r.get::<_, i64>(0),
+                )
+                .map_err(StoreError::during("counting"))
+            })
+            .map(|n| u64::try_from(n).unwrap())
+            .unwrap()
+    }
+
+    #[test]
+    fn a_large_call_is_searchable_when_it_returns_and_a_small_one_is_indexed_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db")).unwrap();
+        let key = SecretKey::from_bytes([9; 32]);
+        let policy = Policy::load(TrustMode::Open, key.public(), &store).unwrap();
+        let draft = draft();
+        let lines = |from: u64, n: u64| {
+            (from..from + n)
+                .map(|i| {
+                    Ok(Entry::sign(&draft, &key, 1_000 + i, None)
+                        .unwrap()
+                        .bytes()
+                        .to_vec())
+                })
+                .collect::<Vec<_>>()
+        };
+        let cache = |store: &Store| {
+            store
+                .call(|conn| {
+                    conn.query_row("PRAGMA cache_size", [], |r| r.get::<_, i64>(0))
+                        .map_err(StoreError::during("reading the cache size"))
+                })
+                .unwrap()
+        };
+        let everyday = cache(&store);
+
+        let large = 2 * INLINE_BELOW as u64 + 1;
+        let report = ingest(&store, &policy, lines(0, large)).unwrap();
+        assert_eq!(report.accepted() as u64, large);
+        assert_eq!(
+            store.search_backlog().unwrap(),
+            0,
+            "indexed with the writes"
+        );
+        assert_eq!(indexed(&store, "enquete"), large);
+        assert_eq!(
+            cache(&store),
+            everyday,
+            "the bulk write's cache is given back"
+        );
+
+        let small = INLINE_BELOW as u64 - 1;
+        let report = ingest(&store, &policy, lines(large, small)).unwrap();
+        assert_eq!(report.accepted() as u64, small);
+        assert_eq!(
+            store.search_backlog().unwrap(),
+            small,
+            "indexed behind the write"
+        );
+        assert_eq!(indexed(&store, "enquete"), large);
+        assert_eq!(store.finish_indexing().unwrap(), small);
+        assert_eq!(indexed(&store, "enquete"), large + small);
     }
 
     #[test]

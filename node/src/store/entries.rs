@@ -169,6 +169,16 @@ pub(crate) fn to_u64(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
+/// When a batch's entries enter the full-text index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Indexing {
+    /// Marked pending; indexed when the store thread is idle or before the next search (the
+    /// write stays short: publish, gossip).
+    Later,
+    /// In the write's own transaction (bulk ingest: the workers keep verifying meanwhile).
+    Now,
+}
+
 /// Writes a batch of verified entries in one transaction; returns the outcome of each, in
 /// order.
 ///
@@ -183,12 +193,13 @@ pub(crate) fn insert(
     conn: &mut Connection,
     rows: &[Row],
     received_ms: u64,
+    index: Indexing,
 ) -> Result<Vec<Inserted>, StoreError> {
     let relaxed = rows.iter().all(|r| r.act.is_none());
     if relaxed {
         set_row_checks(conn, false)?;
     }
-    let written = write(conn, rows, received_ms);
+    let written = write(conn, rows, received_ms, index);
     if relaxed {
         set_row_checks(conn, true)?;
     }
@@ -209,6 +220,7 @@ fn write(
     conn: &mut Connection,
     rows: &[Row],
     received_ms: u64,
+    index: Indexing,
 ) -> Result<Vec<Inserted>, StoreError> {
     let ctx = "inserting entries";
     let received_ms = to_i64(received_ms);
@@ -262,8 +274,15 @@ fn write(
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )
             .map_err(StoreError::during(ctx))?;
-        let mut pending = tx
-            .prepare_cached("INSERT INTO search_pending (rowid) VALUES (?1)")
+        // The entry's mark for the indexer, or the entry in the index.
+        let mut search = tx
+            .prepare_cached(match index {
+                Indexing::Later => "INSERT INTO search_pending (rowid) VALUES (?1)",
+                Indexing::Now => {
+                    "INSERT INTO entry_search (rowid, title, summary, body, other)
+                     VALUES (?1, ?2, ?3, ?4, ?5)"
+                }
+            })
             .map_err(StoreError::during(ctx))?;
         let mut reference = tx
             .prepare_cached(
@@ -352,9 +371,13 @@ fn write(
             texts
                 .execute(params![rowid, t.title, t.summary, t.body, t.other])
                 .map_err(StoreError::during(ctx))?;
-            pending
-                .execute(params![rowid])
-                .map_err(StoreError::during(ctx))?;
+            match index {
+                Indexing::Later => search.execute(params![rowid]),
+                Indexing::Now => {
+                    search.execute(params![rowid, t.title, t.summary, t.body, t.other])
+                }
+            }
+            .map_err(StoreError::during(ctx))?;
             for (pos, (rel, target)) in row.refs.iter().enumerate() {
                 reference
                     .execute(params![rowid, pos as i64, rel, target])
@@ -907,14 +930,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut conn = schema::open_read_write(&dir.path().join("t.db")).unwrap();
         assert_eq!(checks_on(&conn), (true, true));
-        let outcome = insert(&mut conn, &[row(1), row(2)], 0).unwrap();
+        let outcome = insert(&mut conn, &[row(1), row(2)], 0, Indexing::Later).unwrap();
         assert!(outcome.iter().all(|o| matches!(o, Inserted::New(_))));
         assert_eq!(checks_on(&conn), (true, true));
 
         // A write that fails part-way (here: a table it writes is gone) restores them too.
         conn.execute_batch("DROP TRIGGER entry_texts_delete; DROP TABLE search_pending")
             .unwrap();
-        assert!(insert(&mut conn, &[row(3)], 0).is_err());
+        assert!(insert(&mut conn, &[row(3)], 0, Indexing::Later).is_err());
         assert_eq!(checks_on(&conn), (true, true));
         assert_eq!(count(&mut conn).unwrap(), 2, "the failed batch left no row");
 

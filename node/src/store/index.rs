@@ -162,7 +162,7 @@ mod tests {
         let rows: Vec<_> = (0..700)
             .map(|i| entries::Row::new(entry(&format!("Titre {i}"), i)))
             .collect();
-        entries::insert(&mut conn, &rows, 0).unwrap();
+        entries::insert(&mut conn, &rows, 0, entries::Indexing::Later).unwrap();
         assert_eq!(backlog(&conn).unwrap(), 700);
         assert_eq!(hits(&conn, "titre"), 0);
         // An idle step stops when a job waits, after one step.
@@ -182,14 +182,14 @@ mod tests {
         let mut conn = schema::open_read_write(&dir.path().join("t.db")).unwrap();
         let first = [entry("Indexée effacée", 1), entry("Indexée gardée", 2)];
         let rows: Vec<_> = first.iter().cloned().map(entries::Row::new).collect();
-        entries::insert(&mut conn, &rows, 0).unwrap();
+        entries::insert(&mut conn, &rows, 0, entries::Indexing::Later).unwrap();
         assert_eq!(catch_up(&mut conn).unwrap(), 2);
         let pending = [
             entry("En attente effacée", 3),
             entry("En attente gardée", 4),
         ];
         let rows: Vec<_> = pending.iter().cloned().map(entries::Row::new).collect();
-        entries::insert(&mut conn, &rows, 0).unwrap();
+        entries::insert(&mut conn, &rows, 0, entries::Indexing::Later).unwrap();
         assert_eq!(backlog(&conn).unwrap(), 2);
 
         for e in [&first[0], &pending[0]] {
@@ -200,6 +200,32 @@ mod tests {
         catch_up(&mut conn).unwrap();
         assert!(fts_ok(&conn));
         assert_eq!(hits(&conn, "effacee"), 0);
+        assert_eq!(hits(&conn, "gardee"), 2);
+    }
+
+    #[test]
+    fn entries_indexed_with_their_write_are_searchable_at_once_and_leave_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = schema::open_read_write(&dir.path().join("t.db")).unwrap();
+        // One entry waits for the index, then two are indexed with their write.
+        let later = [entry("Attente gardée", 1)];
+        let rows: Vec<_> = later.iter().cloned().map(entries::Row::new).collect();
+        entries::insert(&mut conn, &rows, 0, entries::Indexing::Later).unwrap();
+        let now = [entry("Directe effacée", 2), entry("Directe gardée", 3)];
+        let rows: Vec<_> = now.iter().cloned().map(entries::Row::new).collect();
+        entries::insert(&mut conn, &rows, 0, entries::Indexing::Now).unwrap();
+        assert_eq!(backlog(&conn).unwrap(), 1, "only the first one is marked");
+        assert_eq!(hits(&conn, "directe"), 2);
+
+        conn.execute(
+            "DELETE FROM entries WHERE id = ?1",
+            [now[0].id().to_string()],
+        )
+        .unwrap();
+        assert_eq!(hits(&conn, "effacee"), 0);
+        assert_eq!(catch_up(&mut conn).unwrap(), 1);
+        // The index matches its content: nothing of the deleted entry is left in it.
+        assert!(fts_ok(&conn));
         assert_eq!(hits(&conn, "gardee"), 2);
     }
 }

@@ -11,18 +11,21 @@
 //! small tables derived from it for filters (kind, city, themes, title languages) and its
 //! texts for full-text search.
 //!
-//! Search indexing runs *behind* the writes. [`Store::insert`] stores the entry, its texts and
-//! a "to index" mark in one transaction, and returns; once no entry has been written for
+//! Search indexing runs *behind* small writes. [`Store::insert`] stores the entry, its texts
+//! and a "to index" mark in one transaction, and returns; once no entry has been written for
 //! 200 ms, the store thread moves marked entries into the FTS5 index, in transactions of up to
-//! 5,000, giving way to any job that arrives (it waits at most one step of 256 entries). FTS5
-//! indexing is the costliest part of storing an entry: on the 2-core reference machine, with
-//! ~2 KB of text per entry (`cargo bench -p audacities-node --bench store`), the write path
-//! alone runs at ≈ 12,000–20,000 entries/s and indexing at ≈ 12,000–19,000/s, while both in
-//! one transaction gave ≈ 5,000–7,000/s. So an import or a sync is not held back by the index,
-//! which catches up right after. [`Store::search`] first indexes whatever is still marked, so
-//! its results always cover every stored entry; [`Store::search_backlog`] says how many entries
-//! wait, and [`Store::finish_indexing`] waits for them (an import command calls it before
-//! exiting, since a backlog left at close is only indexed at the next open).
+//! 25,000, giving way to any job that arrives (it waits at most one step of 256 entries). FTS5
+//! indexing is the costliest part of storing an entry (≈ 40 µs of the store thread's ≈ 85 µs
+//! for ~2 KB of text on the 2-core reference machine), and a publish or a gossip message should
+//! not wait for it, nor leave a tiny index segment per write to be merged later.
+//!
+//! Bulk writes ([`Indexing::Now`], used by ingest for large calls: import, sync) index each
+//! batch in the batch's own transaction instead: the verification workers keep the other core
+//! busy meanwhile, the texts are not read back, and the import is searchable when it returns,
+//! with no indexing tail on one core. [`Store::search`] first indexes whatever is still marked,
+//! so its results always cover every stored entry; [`Store::search_backlog`] says how many
+//! entries wait, and [`Store::finish_indexing`] waits for them (a backlog left at close is only
+//! indexed at the next open).
 //!
 //! Sync and trust keep a little state here too: the set of ids as reconciliation reads it
 //! ([`Store::items`], [`Store::fingerprint`], `set.rs`), the trust list ([`Store::trust_add`],
@@ -34,6 +37,7 @@
 mod acts;
 pub use acts::{Endorsement, Translated};
 pub mod browse;
+mod bulk;
 mod entries;
 pub mod erasure;
 mod error;
@@ -53,7 +57,8 @@ use audacities_protocol::model::{Kind, LStr};
 use audacities_protocol::{Entry, Id, PublicKey};
 use serde::Serialize;
 
-pub use entries::{Row, stored_draft};
+pub use bulk::Bulk;
+pub use entries::{Indexing, Row, stored_draft};
 pub use error::StoreError;
 pub use handle::{Store, THREAD_NAME};
 
@@ -250,7 +255,7 @@ impl Store {
         // Derived columns and texts are computed here, on the caller's thread, so the store
         // thread spends its time on SQLite only.
         let rows: Vec<Row> = entries.into_iter().map(Row::new).collect();
-        self.insert_rows(rows, received_ms)
+        self.insert_rows(rows, received_ms, entries::Indexing::Later)
     }
 
     /// [`insert`](Self::insert) for rows derived beforehand: bulk ingest derives them on its
@@ -259,11 +264,12 @@ impl Store {
         &self,
         rows: Vec<Row>,
         received_ms: u64,
+        index: entries::Indexing,
     ) -> Result<Vec<Inserted>, StoreError> {
         if rows.is_empty() {
             return Ok(Vec::new());
         }
-        self.call(move |conn| entries::insert(conn, &rows, received_ms))
+        self.call(move |conn| entries::insert(conn, &rows, received_ms, index))
     }
 
     /// A page of entries matching `filter`, newest first, with the cursor of the next page.

@@ -352,7 +352,7 @@ mod tests {
             .into_iter()
             .map(super::super::entries::Row::new)
             .collect();
-        super::super::entries::insert(&mut conn, &rows, 0).unwrap();
+        super::super::entries::insert(&mut conn, &rows, 0, super::super::Indexing::Later).unwrap();
         super::super::index::catch_up(&mut conn).unwrap();
         let filter = Filter {
             limit: 5,
