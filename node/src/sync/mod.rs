@@ -57,7 +57,7 @@ struct Inner {
     /// The set of stored entries, with the store version it was read at (`Store::version`,
     /// which also moves when another process writes to the file).
     set: Mutex<Option<(CacheKey, Arc<Stored>)>>,
-    unwanted: Mutex<HashSet<Id>>,
+    unwanted: Mutex<Unwanted>,
     /// What each peer said in its hello.
     hellos: Mutex<HashMap<PeerId, Hello>>,
     /// How far each peer's clock was ahead of this node's (negative: behind) when its hello
@@ -65,6 +65,32 @@ struct Inner {
     skews: Mutex<HashMap<PeerId, i64>>,
     /// Entries refused since the node started, by reason (see [`refusal_reason`]).
     refused: Mutex<std::collections::BTreeMap<&'static str, u64>>,
+}
+
+/// Ids refused for trust, not to be fetched again until trust changes.
+///
+/// The generation closes a race: an ingest that took the trust policy's snapshot before a
+/// change may report its refusals after the change cleared the set; remembered then, its ids
+/// would never be fetched again, although the city is now trusted. So a refusal counts only if
+/// no change happened since its ingest began.
+#[derive(Default)]
+struct Unwanted {
+    /// How many times trust changed.
+    generation: u64,
+    ids: HashSet<Id>,
+}
+
+impl Unwanted {
+    fn forget_all(&mut self) {
+        self.generation += 1;
+        self.ids.clear();
+    }
+
+    fn remember(&mut self, id: Id, generation: u64) {
+        if generation == self.generation && self.ids.len() < MAX_UNWANTED {
+            self.ids.insert(id);
+        }
+    }
 }
 
 /// Why an entry was refused, as `status` counts it: `untrusted` (a city the trust policy does
@@ -135,8 +161,14 @@ impl Context {
     /// Says that trust changed: ids refused before may now be wanted.
     pub fn trust_changed(&self) {
         if let Ok(mut unwanted) = self.inner.unwanted.lock() {
-            unwanted.clear();
+            unwanted.forget_all();
         }
+    }
+
+    /// The trust generation now: give it back to [`Context::refuse`] with what an ingest
+    /// started after this refused.
+    fn trust_generation(&self) -> u64 {
+        self.inner.unwanted.lock().map_or(0, |u| u.generation)
     }
 
     /// The peer's hello, once a session has exchanged them.
@@ -179,17 +211,16 @@ impl Context {
         match self.inner.unwanted.lock() {
             Ok(unwanted) => ids
                 .into_iter()
-                .filter(|id| !unwanted.contains(id))
+                .filter(|id| !unwanted.ids.contains(id))
                 .collect(),
             Err(_) => ids,
         }
     }
 
-    fn refuse(&self, id: Id) {
-        if let Ok(mut unwanted) = self.inner.unwanted.lock()
-            && unwanted.len() < MAX_UNWANTED
-        {
-            unwanted.insert(id);
+    /// Remembers `id` as refused for trust by an ingest that began at trust `generation`.
+    fn refuse(&self, id: Id, generation: u64) {
+        if let Ok(mut unwanted) = self.inner.unwanted.lock() {
+            unwanted.remember(id, generation);
         }
     }
 
@@ -239,5 +270,24 @@ mod skew_tests {
         assert_eq!(median(&mut [5]), Some(5));
         assert_eq!(median(&mut [3_600_000, 10, -20]), Some(10));
         assert_eq!(median(&mut [4, 1, 3, 2]), Some(2));
+    }
+}
+
+#[cfg(test)]
+mod unwanted_tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_from_before_a_trust_change_is_not_remembered_after_it() {
+        let mut unwanted = Unwanted::default();
+        let (early, late) = (Id::from_bytes([1; 32]), Id::from_bytes([2; 32]));
+        unwanted.remember(early, 0);
+        assert!(unwanted.ids.contains(&early));
+        // Trust changes while an ingest that began at generation 0 is still running.
+        unwanted.forget_all();
+        unwanted.remember(late, 0);
+        assert!(unwanted.ids.is_empty(), "a stale refusal is dropped");
+        unwanted.remember(late, 1);
+        assert!(unwanted.ids.contains(&late));
     }
 }

@@ -226,8 +226,12 @@ async fn ingest_batches(
         }
         let store = ctx.store.clone();
         let policy = ctx.policy.clone();
-        in_flight
-            .spawn_blocking(move || ingest::ingest(&store, &policy, lines.into_iter().map(Ok)));
+        // Read before the ingest takes its snapshot of the policy (see `Unwanted`).
+        let generation = ctx.trust_generation();
+        in_flight.spawn_blocking(move || {
+            let report = ingest::ingest(&store, &policy, lines.into_iter().map(Ok));
+            (generation, report)
+        });
     }
     while let Some(done) = in_flight.join_next().await {
         tally(ctx, peer, done, &mut totals)?;
@@ -238,12 +242,11 @@ async fn ingest_batches(
 fn tally(
     ctx: &Context,
     peer: PeerId,
-    done: Result<Result<Report, IngestError>, tokio::task::JoinError>,
+    done: Result<(u64, Result<Report, IngestError>), tokio::task::JoinError>,
     totals: &mut Ingested,
 ) -> Result<(), SyncError> {
-    let report = done
-        .map_err(|e| SyncError::Internal(e.to_string()))?
-        .map_err(|e| SyncError::Store(e.source))?;
+    let (generation, report) = done.map_err(|e| SyncError::Internal(e.to_string()))?;
+    let report = report.map_err(|e| SyncError::Store(e.source))?;
     ctx.count_refusals(&report);
     let mut added = false;
     for verdict in report.verdicts {
@@ -259,7 +262,7 @@ fn tally(
             }
             Verdict::Untrusted { id, .. } => {
                 totals.untrusted += 1;
-                ctx.refuse(id);
+                ctx.refuse(id, generation);
             }
         }
     }
