@@ -1272,8 +1272,35 @@ mod tests {
                 &svg[i..(i + 12).min(svg.len())]
             );
         }
-        for bad in ["NaN", "inf", "=\"-0.0\""] {
-            assert!(!svg.contains(bad), "{bad} in output");
+        // Numbers are checked where numbers are written: labels and categories are free text,
+        // and an actor's category may well be "inf".
+        for name in [
+            "x",
+            "y",
+            "cx",
+            "cy",
+            "r",
+            "x1",
+            "y1",
+            "x2",
+            "y2",
+            "width",
+            "height",
+            "viewBox",
+            "d",
+            "stroke-width",
+            "stroke-dasharray",
+            "font-size",
+        ] {
+            let needle = format!(" {name}=\"");
+            for (i, _) in svg.match_indices(&needle) {
+                let value = &svg[i + needle.len()..];
+                let value = &value[..value.find('"').unwrap_or(value.len())];
+                for bad in ["NaN", "inf"] {
+                    assert!(!value.contains(bad), "{bad} in {name}=\"{value}\"");
+                }
+                assert_ne!(value, "-0.0", "{name}");
+            }
         }
     }
 
