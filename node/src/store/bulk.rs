@@ -33,15 +33,15 @@ thread_local! {
 }
 
 /// A bulk write in progress, from [`Store::bulk`] until dropped. Two at once (two syncs) share
-/// the larger cache until the last one ends.
-#[must_use = "the larger cache lasts as long as the value"]
+/// the bulk settings until the last one ends.
+#[must_use = "the bulk settings last as long as the value"]
 pub struct Bulk {
     store: Store,
 }
 
 impl Store {
-    /// Starts a bulk write: the connection's page cache grows to [`BULK_CACHE_KIB`] until the
-    /// returned value is dropped.
+    /// Starts a bulk write: until the returned value is dropped, the connection's page cache is
+    /// [`BULK_CACHE_KIB`] and the full-text index does not merge automatically (module doc).
     pub fn bulk(&self) -> Result<Bulk, StoreError> {
         self.call(|conn| begin(conn))?;
         Ok(Bulk {
@@ -52,9 +52,10 @@ impl Store {
 
 impl Drop for Bulk {
     fn drop(&mut self) {
-        // A closed store has nothing left to shrink.
-        if let Err(e) = self.store.call(|conn| end(conn)) {
-            tracing::debug!("could not end a bulk write: {e}");
+        match self.store.call(|conn| end(conn)) {
+            // A closed store has nothing left to restore.
+            Ok(()) | Err(StoreError::Closed) => {}
+            Err(e) => tracing::warn!("could not restore the settings after a bulk write: {e}"),
         }
     }
 }
@@ -64,11 +65,15 @@ const AUTOMERGE: u32 = 4;
 
 fn begin(conn: &Connection) -> Result<(), StoreError> {
     let before = UNDER_WAY.get();
-    if before == 0 {
-        schema::set_cache(conn, BULK_CACHE_KIB)?;
-        set_automerge(conn, 0)?;
-    }
     UNDER_WAY.set(before + 1);
+    if before == 0 {
+        let applied = schema::set_cache(conn, BULK_CACHE_KIB).and_then(|()| set_automerge(conn, 0));
+        if let Err(e) = applied {
+            // No `Bulk` is returned, so nothing will end this one: undo what was set.
+            let _ = end(conn);
+            return Err(e);
+        }
+    }
     Ok(())
 }
 
