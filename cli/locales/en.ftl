@@ -61,7 +61,10 @@ import-some-rejected = { $n ->
    *[other] { $n } entries were rejected; the others were imported
   }
 hint-rejected = the reasons are listed above; ask the sender for a fresh export
-verify-summary = { $n } entries checked, { $bad } invalid.
+verify-summary = { $n ->
+    [one] 1 entry checked
+   *[other] { $n } entries checked
+  }, { $bad } invalid.
 verify-integrity-ok = Database integrity: ok.
 verify-failed = verification found problems
 hint-verify-failed = restore the listed entries from a partner's export (audacities import)

@@ -61,7 +61,13 @@ import-some-rejected = { $n ->
    *[other] { $n } entrées ont été refusées ; les autres ont été importées
   }
 hint-rejected = les raisons sont indiquées ci-dessus ; demandez à l'expéditeur un nouvel export
-verify-summary = { $n } entrées contrôlées, { $bad } invalides.
+verify-summary = { $n ->
+    [one] { $n } entrée contrôlée
+   *[other] { $n } entrées contrôlées
+  }, { $bad ->
+    [one] { $bad } invalide
+   *[other] { $bad } invalides
+  }.
 verify-integrity-ok = Intégrité de la base : ok.
 verify-failed = la vérification a trouvé des problèmes
 hint-verify-failed = restaurez les entrées listées depuis l'export d'un partenaire (audacities import)

@@ -773,6 +773,17 @@ fn trust_remove_keeps_a_citys_entries_unless_confirmed_then_purges_them() {
     assert_eq!(naples.count(), 0, "the city's entries are gone");
     let verify = naples.json(&["verify"]);
     assert_eq!(verify["entries"], 1, "only Naples's own profile is left");
+    for (lang, summary) in [
+        ("en", "1 entry checked, 0 invalid."),
+        ("fr", "1 entrée contrôlée, 0 invalide."),
+    ] {
+        naples
+            .cmd()
+            .args(["--lang", lang, "verify"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(summary));
+    }
 }
 
 #[test]
