@@ -17,11 +17,16 @@
 //!   large import, and the default (`automerge` = 4) is back when the bulk write ends. It is a
 //!   stored setting: should the process stop in between, the index stays correct, only
 //!   unmerged until the next bulk write ends.
+//! - **checkpoints on another thread** ([`super::checkpointer`]): the write-ahead log is copied
+//!   into the database file by a thread with its own connection, not by the store thread after
+//!   its commits; the store thread's own automatic checkpoint waits for a much longer log.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::path::Path;
 
 use rusqlite::Connection;
 
+use super::checkpointer::{self, Checkpointer};
 use super::error::StoreError;
 use super::handle::Store;
 use super::schema::{self, BULK_CACHE_KIB, CACHE_KIB};
@@ -30,6 +35,8 @@ thread_local! {
     /// Bulk writes under way on this store thread (each store thread owns one connection, and
     /// its jobs run one after another, so this count is the connection's).
     static UNDER_WAY: Cell<usize> = const { Cell::new(0) };
+    /// The thread that checkpoints while they last, if it could be started.
+    static CHECKPOINTER: RefCell<Option<Checkpointer>> = const { RefCell::new(None) };
 }
 
 /// A bulk write in progress, from [`Store::bulk`] until dropped. Two at once (two syncs) share
@@ -41,7 +48,8 @@ pub struct Bulk {
 
 impl Store {
     /// Starts a bulk write: until the returned value is dropped, the connection's page cache is
-    /// [`BULK_CACHE_KIB`] and the full-text index does not merge automatically (module doc).
+    /// [`BULK_CACHE_KIB`], the full-text index does not merge automatically and another thread
+    /// checkpoints the write-ahead log (module doc).
     pub fn bulk(&self) -> Result<Bulk, StoreError> {
         self.call(|conn| begin(conn))?;
         Ok(Bulk {
@@ -67,7 +75,9 @@ fn begin(conn: &Connection) -> Result<(), StoreError> {
     let before = UNDER_WAY.get();
     UNDER_WAY.set(before + 1);
     if before == 0 {
-        let applied = schema::set_cache(conn, BULK_CACHE_KIB).and_then(|()| set_automerge(conn, 0));
+        let applied = schema::set_cache(conn, BULK_CACHE_KIB)
+            .and_then(|()| set_automerge(conn, 0))
+            .and_then(|()| start_checkpointer(conn));
         if let Err(e) = applied {
             // No `Bulk` is returned, so nothing will end this one: undo what was set.
             let _ = end(conn);
@@ -81,10 +91,42 @@ fn end(conn: &Connection) -> Result<(), StoreError> {
     let left = UNDER_WAY.get().saturating_sub(1);
     UNDER_WAY.set(left);
     if left == 0 {
+        stop_checkpointer(conn)?;
         set_automerge(conn, AUTOMERGE)?;
         schema::set_cache(conn, CACHE_KIB)?;
     }
     Ok(())
+}
+
+/// Starts the checkpoint thread and moves the writer's own checkpoints to the backstop
+/// ([`checkpointer`]). Not for a read-only connection (nothing to checkpoint), nor an in-memory
+/// database (no file another connection could open).
+fn start_checkpointer(conn: &Connection) -> Result<(), StoreError> {
+    if conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true) {
+        return Ok(());
+    }
+    let Some(path) = conn.path().filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let Some(started) = Checkpointer::start(Path::new(path)) else {
+        return Ok(());
+    };
+    CHECKPOINTER.set(Some(started));
+    set_autocheckpoint(conn, checkpointer::BACKSTOP)
+}
+
+/// Stops the checkpoint thread, if one runs, and gives the writer its everyday checkpoints.
+fn stop_checkpointer(conn: &Connection) -> Result<(), StoreError> {
+    let Some(running) = CHECKPOINTER.take() else {
+        return Ok(());
+    };
+    running.stop();
+    set_autocheckpoint(conn, checkpointer::EVERYDAY)
+}
+
+fn set_autocheckpoint(conn: &Connection, pages: u32) -> Result<(), StoreError> {
+    conn.pragma_update(None, "wal_autocheckpoint", pages)
+        .map_err(StoreError::during("setting wal_autocheckpoint"))
 }
 
 /// Sets the full-text index's `automerge` (a setting stored in the file). A read-only
@@ -143,5 +185,72 @@ mod tests {
         drop(second);
         let after = (everyday.0, Some(i64::from(AUTOMERGE)));
         assert_eq!(settings(&store), after);
+    }
+
+    /// The writer's `wal_autocheckpoint`.
+    fn autocheckpoint(store: &Store) -> i64 {
+        store
+            .call(|conn| Ok(conn.query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))?))
+            .unwrap()
+    }
+
+    /// Frames in the write-ahead log, and how many of them are copied into the database file:
+    /// `mxFrame` of the first wal-index header and `nBackfill` after the two headers, as
+    /// https://sqlite.org/walformat.html lays out the `-shm` file (native byte order).
+    fn log_frames(db: &Path) -> (u32, u32) {
+        let mut shm = db.as_os_str().to_owned();
+        shm.push("-shm");
+        let bytes = std::fs::read(shm).unwrap();
+        let word = |at: usize| u32::from_ne_bytes(bytes[at..at + 4].try_into().unwrap());
+        (word(16), word(96))
+    }
+
+    /// Commits about 130 pages of log (below the everyday automatic checkpoint of 1,000).
+    fn write_some(store: &Store) {
+        store
+            .call(|conn| {
+                conn.execute_batch(
+                    "CREATE TABLE IF NOT EXISTS scratch (b BLOB);
+                     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
+                     INSERT INTO scratch SELECT randomblob(10000) FROM n;",
+                )?;
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn a_bulk_write_has_its_log_copied_by_another_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("t.db");
+        let store = Store::open(&db).unwrap();
+        let everyday = i64::from(checkpointer::EVERYDAY);
+        assert_eq!(autocheckpoint(&store), everyday);
+
+        // Outside a bulk write, a small commit stays in the log.
+        write_some(&store);
+        let (before, copied) = log_frames(&db);
+        assert!(before > 100 && copied < before, "{copied} of {before}");
+
+        let bulk = store.bulk().unwrap();
+        assert_eq!(autocheckpoint(&store), i64::from(checkpointer::BACKSTOP));
+        write_some(&store);
+        let mut seen = log_frames(&db);
+        for _ in 0..500 {
+            if seen.0 > before && seen.1 == seen.0 {
+                break;
+            }
+            std::thread::sleep(checkpointer::PAUSE);
+            seen = log_frames(&db);
+        }
+        let (frames, copied) = seen;
+        assert!(
+            frames > before,
+            "the log holds both commits: {frames} frames"
+        );
+        assert_eq!(copied, frames, "every committed frame is copied");
+
+        drop(bulk);
+        assert_eq!(autocheckpoint(&store), everyday);
     }
 }

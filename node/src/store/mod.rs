@@ -38,6 +38,7 @@ mod acts;
 pub use acts::{Endorsement, Translated};
 pub mod browse;
 mod bulk;
+mod checkpointer;
 mod entries;
 pub mod erasure;
 mod error;

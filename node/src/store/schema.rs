@@ -400,6 +400,10 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
         ("foreign_keys", "ON"),
         ("secure_delete", "ON"),
         ("temp_store", "MEMORY"),
+        // The write-ahead log file keeps its largest size unless told otherwise: a bulk write
+        // lets it grow to a few hundred MiB (`checkpointer::BACKSTOP`), and this brings it
+        // back to 64 MiB at the first commit after the log starts again.
+        ("journal_size_limit", "67108864"),
     ] {
         conn.pragma_update(None, name, value)
             .map_err(StoreError::during("setting the pragmas"))?;
@@ -438,6 +442,10 @@ mod tests {
             .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
             .unwrap();
         assert_eq!(fk, 1);
+        let wal_limit: i64 = conn
+            .query_row("PRAGMA journal_size_limit", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(wal_limit, 64 << 20);
         let version: i64 = conn
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
