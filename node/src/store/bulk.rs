@@ -120,7 +120,8 @@ fn stop_checkpointer(conn: &Connection) -> Result<(), StoreError> {
     let Some(running) = CHECKPOINTER.take() else {
         return Ok(());
     };
-    running.stop();
+    // Stops it after one last checkpoint, and waits for it.
+    drop(running);
     set_autocheckpoint(conn, checkpointer::EVERYDAY)
 }
 

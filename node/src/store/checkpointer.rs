@@ -3,13 +3,13 @@
 //! In WAL mode every commit appends the pages it changed to the write-ahead log, and a
 //! *checkpoint* later copies them into the database file and syncs it. SQLite runs one after
 //! any commit that leaves the log over `wal_autocheckpoint` pages, on the connection that
-//! committed: during an import, on the store thread, which is the import's bottleneck (one
-//! writer; the verification workers have time to spare). A checkpoint does not need the writer:
-//! another connection to the same file may copy every committed frame while the writer goes on
-//! (`PRAGMA wal_checkpoint(PASSIVE)`, which never waits for anyone).
+//! committed: during an import, on the store thread, which every entry waits for (SQLite has one
+//! writer). A checkpoint does not need the writer: another connection to the same file may copy
+//! every committed frame while the writer goes on (`PRAGMA wal_checkpoint(PASSIVE)`, which never
+//! waits for anyone).
 //!
 //! So, while a bulk write lasts, a [`Checkpointer`] thread with its own connection checkpoints
-//! every [`PAUSE`], and the writer's own automatic checkpoint moves back to [`BACKSTOP`] pages.
+//! every [`PAUSE`], and the writer's own automatic checkpoint waits for [`BACKSTOP`] pages.
 //! The backstop is still needed: the log only starts again from its beginning when a write
 //! transaction begins with every frame copied, which the thread alone never sees while the
 //! writer commits batch after batch; the writer's checkpoint at the backstop finds all but its
@@ -26,20 +26,22 @@ use rusqlite::{Connection, OpenFlags};
 use super::schema::BUSY_TIMEOUT;
 
 /// The thread's name (shown by `top -H`, debuggers, panics).
-pub const THREAD_NAME: &str = "audacities-checkpoint";
+pub(crate) const THREAD_NAME: &str = "audacities-checkpoint";
 
 /// How long the thread waits between two checkpoints (one with nothing to copy costs a few
 /// microseconds).
 pub(crate) const PAUSE: Duration = Duration::from_millis(10);
 
 /// The writer's `wal_autocheckpoint` while the thread runs, in pages (16 KiB each: 256 MiB of
-/// log at most, about four batches of an import).
+/// log at most, about six batches of an import: the log peaked at 297 MiB while importing
+/// 100,000 entries, docs/benchmarks.md).
 pub(crate) const BACKSTOP: u32 = 16_384;
 
 /// SQLite's default `wal_autocheckpoint`, in pages, restored when the bulk write ends.
 pub(crate) const EVERYDAY: u32 = 1_000;
 
-/// The checkpointing thread; stopped (and joined) by [`Checkpointer::stop`] or when dropped.
+/// The checkpointing thread. Dropping it stops the thread after one last checkpoint, and waits
+/// for it.
 pub(crate) struct Checkpointer {
     stop: Option<mpsc::Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -73,23 +75,20 @@ impl Checkpointer {
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(|e| e.to_string())?;
         let (stop, stopped) = mpsc::channel();
-        let file = path.to_path_buf();
         let thread = std::thread::Builder::new()
             .name(THREAD_NAME.to_owned())
-            .spawn(move || run(&conn, &stopped, &file))
+            .spawn(move || run(&conn, &stopped))
             .map_err(|e| e.to_string())?;
         Ok(Checkpointer {
             stop: Some(stop),
             thread: Some(thread),
         })
     }
+}
 
-    /// Stops the thread after one last checkpoint, and waits for it.
-    pub(crate) fn stop(mut self) {
-        self.halt();
-    }
-
-    fn halt(&mut self) {
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        // Closing the channel is the signal to stop.
         self.stop.take();
         if let Some(thread) = self.thread.take()
             && thread.join().is_err()
@@ -99,13 +98,7 @@ impl Checkpointer {
     }
 }
 
-impl Drop for Checkpointer {
-    fn drop(&mut self) {
-        self.halt();
-    }
-}
-
-fn run(conn: &Connection, stopped: &mpsc::Receiver<()>, file: &Path) {
+fn run(conn: &Connection, stopped: &mpsc::Receiver<()>) {
     let mut failing = false;
     loop {
         let last = match stopped.recv_timeout(PAUSE) {
@@ -122,7 +115,8 @@ fn run(conn: &Connection, stopped: &mpsc::Receiver<()>, file: &Path) {
             Err(e) => {
                 // The writer's backstop still bounds the log; say it once, not every pause.
                 if !failing {
-                    tracing::warn!("checkpoint of {} failed: {e}", file.display());
+                    let file = conn.path().unwrap_or_default();
+                    tracing::warn!("checkpoint of {file} failed: {e}");
                 }
                 failing = true;
             }
