@@ -382,6 +382,9 @@ pub(crate) const BULK_CACHE_KIB: u32 = 262_144;
 
 /// The pragmas of a read-write connection. `page_size` only takes effect on a new, empty file
 /// (before the first table and before WAL), so it comes first.
+/// The size the write-ahead log file is cut back to when the log starts again (64 MiB).
+pub const JOURNAL_SIZE_LIMIT: &str = "67108864";
+
 fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(StoreError::during("setting the busy timeout"))?;
@@ -402,8 +405,9 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
         ("temp_store", "MEMORY"),
         // The write-ahead log file keeps its largest size unless told otherwise: a bulk write
         // lets it grow to a few hundred MiB (`checkpointer::BACKSTOP`), and this brings it
-        // back to 64 MiB at the first commit after the log starts again.
-        ("journal_size_limit", "67108864"),
+        // back to 64 MiB at the first commit after the log starts again (not during the bulk
+        // write itself, see `bulk.rs`).
+        ("journal_size_limit", JOURNAL_SIZE_LIMIT),
     ] {
         conn.pragma_update(None, name, value)
             .map_err(StoreError::during("setting the pragmas"))?;
