@@ -150,7 +150,9 @@ fn accepts(computed: &EdwardsPoint, r: &[u8; 32]) -> bool {
 /// (`tests::verdicts_match_ed25519_dalek_on_crafted_inputs` checks both ways).
 const TABLE_AFTER: u32 = 16;
 
-/// Tables of multiples kept per thread, at most (about 20 KB each).
+/// Tables of multiples kept per thread, at most (about 20 KB each). Past this they are all
+/// dropped and built again as keys come back, as [`DECOMPRESSED_KEYS`] are: many keys used a
+/// few dozen times each cost a rebuild now and then, never the table of a key seen later.
 const TABLES: usize = 64;
 
 thread_local! {
@@ -166,13 +168,9 @@ struct Multiples {
 }
 
 impl Multiples {
-    /// The key's table, built now if this is its [`TABLE_AFTER`]th check; `None` before, or
-    /// when [`TABLES`] tables are kept already.
+    /// The key's table, built now if this is its [`TABLE_AFTER`]th check; `None` before.
     fn table(&mut self, key: &PublicKey) -> Option<&VartimeEdwardsPrecomputation> {
         if !self.tables.contains_key(&key.bytes) {
-            if self.tables.len() >= TABLES {
-                return None;
-            }
             if self.uses.len() >= DECOMPRESSED_KEYS {
                 self.uses.clear();
             }
@@ -182,6 +180,9 @@ impl Multiples {
                 return None;
             }
             self.uses.remove(&key.bytes);
+            if self.tables.len() >= TABLES {
+                self.tables.clear();
+            }
             self.tables.insert(key.bytes, key.multiples());
         }
         self.tables.get(&key.bytes)
@@ -476,14 +477,22 @@ mod tests {
             multiples.uses.is_empty(),
             "a key with a table is no longer counted"
         );
-        for seed in 0..=u8::try_from(TABLES).unwrap() {
-            let other = SecretKey::from_bytes([seed.wrapping_add(100); 32]).public();
+        // The key's and TABLES - 1 others fill the tables; one more key empties them first.
+        let others: Vec<PublicKey> = (0..u8::try_from(TABLES).unwrap())
+            .map(|seed| SecretKey::from_bytes([seed.wrapping_add(100); 32]).public())
+            .collect();
+        for other in &others[..TABLES - 1] {
             for _ in 0..TABLE_AFTER {
-                multiples.table(&other);
+                multiples.table(other);
             }
         }
         assert_eq!(multiples.tables.len(), TABLES);
-        assert!(multiples.table(&key).is_some(), "tables already built stay");
+        for _ in 1..TABLE_AFTER {
+            assert!(multiples.table(&others[TABLES - 1]).is_none());
+        }
+        assert!(multiples.table(&others[TABLES - 1]).is_some());
+        assert_eq!(multiples.tables.len(), 1);
+        assert!(multiples.table(&key).is_none(), "counted again from one");
     }
 
     #[test]
