@@ -287,6 +287,36 @@ impl Browser {
         }
     }
 
+    /// Waits until no element matches `css`: the page that had one has been replaced (a form
+    /// submitted and its answer loaded).
+    pub async fn wait_for_gone(&self, css: &str) -> Result<()> {
+        let deadline = Instant::now() + self.timeout;
+        let mut last = "(not looked yet)".to_owned();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, self.client.find(Locator::Css(css))).await {
+                Ok(Err(e)) if e.is_no_such_element() => return Ok(()),
+                Ok(Ok(_)) => last = "still there".to_owned(),
+                Ok(Err(source)) => {
+                    return Err(BrowserError::Command {
+                        what: format!("finding `{css}`"),
+                        source,
+                    });
+                }
+                Err(_) => last = format!("{last} (then a lookup did not answer)"),
+            }
+            if Instant::now() + POLL >= deadline {
+                let url = self.url_for_errors().await;
+                return Err(BrowserError::Timeout {
+                    what: format!("waiting for `{css}` to leave {url}"),
+                    within: self.timeout,
+                    last,
+                });
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
     /// The visible text of the first element matching `css` (waited for).
     pub async fn text(&self, css: &str) -> Result<String> {
         let element = self.wait_for(css).await?;

@@ -238,6 +238,8 @@ async fn a_staff_member_browses_searches_reads_maps_and_publishes() -> Result {
         audacities_node::token::read(node.node().shared().home.as_path()).ok_or("no api-token")?;
     browser.fill("#token", &token).await?;
     browser.click("#token-form button[type=submit]").await?;
+    // The page with the form shows the token's form too, until the token is kept.
+    browser.wait_for_gone("#token-form").await?;
     browser.wait_for("form#publish").await?;
     assert!(browser.cookie("audacities_token").await?.is_some());
     let title = "Budget participatif des écoles";
