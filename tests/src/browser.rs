@@ -51,6 +51,14 @@ const DRIVER_READY: Duration = Duration::from_secs(10);
 /// How often waits look again.
 const POLL: Duration = Duration::from_millis(50);
 
+/// What one look at the page found, while [`Browser::poll`] waits.
+enum Look<T> {
+    Found(T),
+    /// Not yet, and what was seen instead (for the timeout's error).
+    NotYet(String),
+    Failed(BrowserError),
+}
+
 /// The Debian packages that provide the programs.
 const INSTALL_HINT: &str = "install the Debian packages `chromium chromium-driver` \
      (apt-get install -y chromium chromium-driver), or name the programs in $CHROMIUM and \
@@ -259,56 +267,62 @@ impl Browser {
 
     /// Waits for an element matching `css` to be in the page, and returns the first.
     pub async fn wait_for(&self, css: &str) -> Result<Element> {
-        let started = Instant::now();
-        let deadline = started + self.timeout;
-        let mut last = "(nothing yet)".to_owned();
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match tokio::time::timeout(left, self.client.find(Locator::Css(css))).await {
-                Ok(Ok(element)) => return Ok(element),
-                Ok(Err(e)) if e.is_no_such_element() => last = "no such element".to_owned(),
-                Ok(Err(source)) => {
-                    return Err(BrowserError::Command {
+        self.poll(
+            |url| format!("waiting for `{css}` on {url}"),
+            || async {
+                match self.client.find(Locator::Css(css)).await {
+                    Ok(element) => Look::Found(element),
+                    Err(e) if e.is_no_such_element() => Look::NotYet("no such element".into()),
+                    Err(source) => Look::Failed(BrowserError::Command {
                         what: format!("finding `{css}`"),
                         source,
-                    });
+                    }),
                 }
-                Err(_) => last = format!("{last} (then a lookup did not answer)"),
-            }
-            if Instant::now() + POLL >= deadline {
-                let url = self.url_for_errors().await;
-                return Err(BrowserError::Timeout {
-                    what: format!("waiting for `{css}` on {url}"),
-                    within: self.timeout,
-                    last,
-                });
-            }
-            tokio::time::sleep(POLL).await;
-        }
+            },
+        )
+        .await
     }
 
     /// Waits until no element matches `css`: the page that had one has been replaced (a form
     /// submitted and its answer loaded).
     pub async fn wait_for_gone(&self, css: &str) -> Result<()> {
-        let deadline = Instant::now() + self.timeout;
-        let mut last = "(not looked yet)".to_owned();
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match tokio::time::timeout(left, self.client.find(Locator::Css(css))).await {
-                Ok(Err(e)) if e.is_no_such_element() => return Ok(()),
-                Ok(Ok(_)) => last = "still there".to_owned(),
-                Ok(Err(source)) => {
-                    return Err(BrowserError::Command {
+        self.poll(
+            |url| format!("waiting for `{css}` to leave {url}"),
+            || async {
+                match self.client.find(Locator::Css(css)).await {
+                    Err(e) if e.is_no_such_element() => Look::Found(()),
+                    Ok(_) => Look::NotYet("still there".into()),
+                    Err(source) => Look::Failed(BrowserError::Command {
                         what: format!("finding `{css}`"),
                         source,
-                    });
+                    }),
                 }
+            },
+        )
+        .await
+    }
+
+    /// Looks at the page every [`POLL`] until `look` finds what it waits for, fails, or the
+    /// timeout passes; `waiting` names the wait for the timeout's error, given the page's URL.
+    async fn poll<T, F, Fut>(&self, waiting: impl FnOnce(&str) -> String, mut look: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Look<T>>,
+    {
+        let deadline = Instant::now() + self.timeout;
+        let mut last = "(nothing yet)".to_owned();
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, look()).await {
+                Ok(Look::Found(found)) => return Ok(found),
+                Ok(Look::NotYet(why)) => last = why,
+                Ok(Look::Failed(e)) => return Err(e),
                 Err(_) => last = format!("{last} (then a lookup did not answer)"),
             }
             if Instant::now() + POLL >= deadline {
                 let url = self.url_for_errors().await;
                 return Err(BrowserError::Timeout {
-                    what: format!("waiting for `{css}` to leave {url}"),
+                    what: waiting(&url),
                     within: self.timeout,
                     last,
                 });
@@ -337,39 +351,27 @@ impl Browser {
     /// Waits until the text of the first element matching `css` contains `needle`; returns the
     /// whole text.
     pub async fn wait_for_text(&self, css: &str, needle: &str) -> Result<String> {
-        let started = Instant::now();
-        let deadline = started + self.timeout;
-        let mut last = "(no element yet)".to_owned();
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let attempt = async {
-                let element = self.client.find(Locator::Css(css)).await?;
-                element.text().await
-            };
-            match tokio::time::timeout(left, attempt).await {
-                Ok(Ok(text)) if text.contains(needle) => return Ok(text),
-                Ok(Ok(text)) => last = format!("text {:?}", shorten(&text)),
-                Ok(Err(e)) if e.is_no_such_element() || e.is_stale_element_reference() => {
-                    last = "no such element".to_owned();
-                }
-                Ok(Err(source)) => {
-                    return Err(BrowserError::Command {
+        self.poll(
+            |url| format!("waiting for `{css}` on {url} to contain {needle:?}"),
+            || async {
+                let text = async {
+                    let element = self.client.find(Locator::Css(css)).await?;
+                    element.text().await
+                };
+                match text.await {
+                    Ok(text) if text.contains(needle) => Look::Found(text),
+                    Ok(text) => Look::NotYet(format!("text {:?}", shorten(&text))),
+                    Err(e) if e.is_no_such_element() || e.is_stale_element_reference() => {
+                        Look::NotYet("no such element".into())
+                    }
+                    Err(source) => Look::Failed(BrowserError::Command {
                         what: format!("reading the text of `{css}`"),
                         source,
-                    });
+                    }),
                 }
-                Err(_) => last = format!("{last} (then a lookup did not answer)"),
-            }
-            if Instant::now() + POLL >= deadline {
-                let url = self.url_for_errors().await;
-                return Err(BrowserError::Timeout {
-                    what: format!("waiting for `{css}` on {url} to contain {needle:?}"),
-                    within: self.timeout,
-                    last,
-                });
-            }
-            tokio::time::sleep(POLL).await;
-        }
+            },
+        )
+        .await
     }
 
     /// Replaces the value of the field matching `css` (waited for) by typing `value`.
