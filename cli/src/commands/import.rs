@@ -23,7 +23,8 @@ use crate::output;
 pub struct Args {
     /// A bundle file (one signed entry per line); - reads stdin. — Paquet à importer.
     file: PathBuf,
-    /// Print the report as JSON: totals and one item per line of the bundle.
+    /// Print the report as JSON: totals and one item per line of the bundle. — Rapport en
+    /// JSON : totaux et un élément par ligne du paquet.
     #[arg(long)]
     json: bool,
 }
