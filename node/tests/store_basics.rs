@@ -547,3 +547,110 @@ fn many_threads_share_one_store() {
     }
     assert_eq!(store.count().unwrap(), 40);
 }
+
+/// `json_extract(attrs, …)` of every stored entry, for the named field.
+fn stored_attr(path: &std::path::Path, id: Id, name: &str) -> rusqlite::types::Value {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row(
+        "SELECT json_extract(attrs, ?2) FROM entries WHERE id = ?1",
+        rusqlite::params![id.to_string(), format!("$.\"{name}\"")],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+#[test]
+fn each_entry_keeps_the_scalar_fields_of_its_draft_in_its_row() {
+    use rusqlite::types::Value;
+    let (dir, store) = temp_store();
+    let entries = example_entries();
+    store.insert(entries.clone(), at(100)).unwrap();
+    let path = dir.path().join("commons.db");
+    let mut seen = 0;
+    for entry in &entries {
+        let draft = entry.draft().unwrap();
+        for (name, value) in draft.value().as_object().unwrap() {
+            let fields: Vec<(String, &serde_json::Value)> = match value {
+                serde_json::Value::Object(inner) if name == "place" || name == "period" => inner
+                    .iter()
+                    .map(|(sub, v)| (format!("{name}.{sub}"), v))
+                    .collect(),
+                other => vec![(name.clone(), other)],
+            };
+            for (field, v) in fields {
+                let want = match v {
+                    serde_json::Value::String(s) => Value::Text(s.clone()),
+                    serde_json::Value::Bool(b) => Value::Integer(i64::from(*b)),
+                    serde_json::Value::Number(n) => Value::Integer(n.as_i64().unwrap()),
+                    // Lists and language maps are not kept as fields.
+                    _ => Value::Null,
+                };
+                assert_eq!(stored_attr(&path, entry.id(), &field), want, "{field}");
+                seen += usize::from(want != Value::Null);
+            }
+        }
+    }
+    assert!(seen > 3 * entries.len(), "only {seen} fields compared");
+}
+
+#[test]
+fn a_version_11_file_moves_each_entrys_fields_into_its_row() {
+    use audacities_node::store::MIGRATIONS;
+    use rusqlite::types::Value;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("commons.db");
+    let entries = example_entries();
+    {
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        rusqlite_migration::Migrations::from_slice(&MIGRATIONS[..11])
+            .to_latest(&mut conn)
+            .unwrap();
+        for (n, e) in entries[..2].iter().enumerate() {
+            conn.execute(
+                "INSERT INTO entries (rowid, id, kind, lang, signer, city, created_ms, received_ms, raw)
+                 VALUES (?1, ?2, 'method', 'fr', ?3, ?3, ?4, ?4, ?5)",
+                rusqlite::params![
+                    n as i64 + 1,
+                    e.id().to_string(),
+                    e.head().city.to_string(),
+                    e.head().created as i64,
+                    e.bytes()
+                ],
+            )
+            .unwrap();
+        }
+        // The first entry has fields of each kind the table held; the second has none.
+        conn.execute_batch(
+            "INSERT INTO entry_attrs (entry_rowid, name, value) VALUES
+                 (1, 'valence', 'tension'), (1, 'place.country', 'IT'),
+                 (1, 'horizon_year', 2040), (1, 'open', 1);",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.count().unwrap(), 2);
+    let (first, second) = (entries[0].id(), entries[1].id());
+    assert_eq!(
+        stored_attr(&path, first, "valence"),
+        Value::Text("tension".into())
+    );
+    assert_eq!(
+        stored_attr(&path, first, "place.country"),
+        Value::Text("IT".into())
+    );
+    assert_eq!(
+        stored_attr(&path, first, "horizon_year"),
+        Value::Integer(2040)
+    );
+    assert_eq!(stored_attr(&path, first, "open"), Value::Integer(1));
+    assert_eq!(stored_attr(&path, second, "valence"), Value::Null);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name = 'entry_attrs'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(tables, 0, "the old table is gone");
+}

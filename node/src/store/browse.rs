@@ -1,6 +1,6 @@
 //! The queries behind browsing the commons (the web UI and `GET /api/v1/entries`): pages with
 //! a keyset cursor, facet counts, references in and out, versions, the actor map and the
-//! scenario gallery. All read the tables derived at insert (`entry_refs`, `entry_attrs`,
+//! scenario gallery. All read the tables derived at insert (`entry_refs`, `entries.attrs`,
 //! titles, themes) and never decode entries, so a page costs the same at 100 or 100,000
 //! entries.
 
@@ -391,14 +391,17 @@ pub(crate) fn versions(conn: &mut Connection, doc: Id) -> Result<Vec<Summary>, S
         .collect()
 }
 
-/// An attribute of an entry (see `entry_attrs`), as text.
+/// An attribute of an entry (see `entries.attrs`); `None` when the entry has no such field.
 fn attr(conn: &Connection, rowid: i64, name: &str) -> Result<Option<Value>, StoreError> {
     use rusqlite::OptionalExtension;
-    conn.prepare_cached("SELECT value FROM entry_attrs WHERE entry_rowid = ?1 AND name = ?2")
+    // The name is quoted in the path: attribute names hold dots (`place.country`).
+    let path = format!("$.\"{name}\"");
+    conn.prepare_cached("SELECT json_extract(attrs, ?2) FROM entries WHERE rowid = ?1")
         .and_then(|mut s| {
-            s.query_row(params![rowid, name], |r| r.get::<_, Value>(0))
+            s.query_row(params![rowid, path], |r| r.get::<_, Value>(0))
                 .optional()
         })
+        .map(|v| v.filter(|v| *v != Value::Null))
         .map_err(StoreError::during("reading an entry's fields"))
 }
 

@@ -39,8 +39,8 @@ pub struct Row {
     texts: Texts,
     /// `Draft::refs`: (relation, target id text).
     refs: Vec<(String, String)>,
-    /// `attrs_of`: (field path, value).
-    attrs: Vec<(String, Value)>,
+    /// `attrs_of`, as the JSON object stored in `entries.attrs`.
+    attrs: String,
     raw: Vec<u8>,
 }
 
@@ -68,7 +68,7 @@ impl Row {
                 titles: Vec::new(),
                 texts: Texts::default(),
                 refs: Vec::new(),
-                attrs: Vec::new(),
+                attrs: String::new(),
                 raw: Vec::new(),
                 act: Some(Box::new(entry)),
             };
@@ -122,35 +122,33 @@ fn refs_of(draft: &Draft) -> Vec<(String, String)> {
 /// The objects whose scalar members are also kept as attributes (`place.country`…).
 const NESTED_ATTRS: [&str; 2] = ["place", "period"];
 
-/// The scalar fields of a draft's JSON object, as stored in `entry_attrs`: top-level strings,
-/// integers and booleans, and those of [`NESTED_ATTRS`] as `object.member`.
-pub(crate) fn attrs_of(value: &serde_json::Value) -> Vec<(String, Value)> {
-    fn scalar(v: &serde_json::Value) -> Option<Value> {
+/// The scalar fields of a draft's JSON object, as stored in `entries.attrs`: one JSON object of
+/// the top-level strings, integers and booleans, and those of [`NESTED_ATTRS`] under the name
+/// `object.member`. SQLite's `json_extract(attrs, '$."place.country"')` reads one of them
+/// (a boolean as the integer 1 or 0).
+pub(crate) fn attrs_of(value: &serde_json::Value) -> String {
+    fn scalar(v: &serde_json::Value) -> bool {
         match v {
-            serde_json::Value::String(s) => Some(Value::Text(s.clone())),
-            serde_json::Value::Bool(b) => Some(Value::Integer(i64::from(*b))),
-            serde_json::Value::Number(n) => n.as_i64().map(Value::Integer),
-            _ => None,
+            serde_json::Value::String(_) | serde_json::Value::Bool(_) => true,
+            serde_json::Value::Number(n) => n.is_i64(),
+            _ => false,
         }
     }
-    let mut out = Vec::new();
-    let Some(object) = value.as_object() else {
-        return out;
-    };
-    for (name, member) in object {
-        if let Some(v) = scalar(member) {
-            out.push((name.clone(), v));
-        } else if NESTED_ATTRS.contains(&name.as_str())
-            && let Some(inner) = member.as_object()
-        {
-            for (sub, v) in inner {
-                if let Some(v) = scalar(v) {
-                    out.push((format!("{name}.{sub}"), v));
+    let mut out = serde_json::Map::new();
+    if let Some(object) = value.as_object() {
+        for (name, member) in object {
+            if scalar(member) {
+                out.insert(name.clone(), member.clone());
+            } else if NESTED_ATTRS.contains(&name.as_str())
+                && let Some(inner) = member.as_object()
+            {
+                for (sub, v) in inner.iter().filter(|(_, v)| scalar(v)) {
+                    out.insert(format!("{name}.{sub}"), v.clone());
                 }
             }
         }
     }
-    out
+    serde_json::Value::Object(out).to_string()
 }
 
 impl Row {
@@ -252,8 +250,9 @@ fn write(
         let mut entry = tx
             .prepare_cached(
                 "INSERT INTO entries
-                     (id, kind, lang, signer, city, created_ms, received_ms, revises_doc, raw)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     (id, kind, lang, signer, city, created_ms, received_ms, revises_doc, raw,
+                      attrs)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  ON CONFLICT (id) DO NOTHING",
             )
             .map_err(StoreError::during(ctx))?;
@@ -287,12 +286,6 @@ fn write(
         let mut reference = tx
             .prepare_cached(
                 "INSERT INTO entry_refs (entry_rowid, pos, rel, target) VALUES (?1, ?2, ?3, ?4)",
-            )
-            .map_err(StoreError::during(ctx))?;
-        let mut attr = tx
-            .prepare_cached(
-                "INSERT INTO entry_attrs (entry_rowid, name, value) VALUES (?1, ?2, ?3)
-                 ON CONFLICT DO NOTHING",
             )
             .map_err(StoreError::during(ctx))?;
         // New documents first, then new versions in creation order: a version is taken in the
@@ -350,6 +343,7 @@ fn write(
                     received_ms,
                     row.revises_doc,
                     row.raw,
+                    row.attrs,
                 ])
                 .map_err(StoreError::during(ctx))?;
             if changed == 0 {
@@ -381,10 +375,6 @@ fn write(
             for (pos, (rel, target)) in row.refs.iter().enumerate() {
                 reference
                     .execute(params![rowid, pos as i64, rel, target])
-                    .map_err(StoreError::during(ctx))?;
-            }
-            for (name, value) in &row.attrs {
-                attr.execute(params![rowid, name, value])
                     .map_err(StoreError::during(ctx))?;
             }
             if let Some(doc) = &row.revises_doc {
@@ -461,7 +451,7 @@ pub(crate) fn backfill_versions(conn: &mut Connection) -> Result<(), StoreError>
     Ok(())
 }
 
-/// Fills `entry_refs` and `entry_attrs` from the stored entries of a file migrated from a
+/// Fills `entry_refs` and `entries.attrs` from the stored entries of a file migrated from a
 /// version without them. Entries are read in pages, one transaction for all.
 pub(crate) fn backfill(conn: &mut Connection) -> Result<(), StoreError> {
     let ctx = "filling entry references from stored entries";
@@ -479,10 +469,8 @@ pub(crate) fn backfill(conn: &mut Connection) -> Result<(), StoreError> {
                  VALUES (?1, ?2, ?3, ?4)",
             )
             .map_err(StoreError::during(ctx))?;
-        let mut attr = tx
-            .prepare(
-                "INSERT OR IGNORE INTO entry_attrs (entry_rowid, name, value) VALUES (?1, ?2, ?3)",
-            )
+        let mut attrs = tx
+            .prepare("UPDATE entries SET attrs = ?2 WHERE rowid = ?1")
             .map_err(StoreError::during(ctx))?;
         let mut after = 0i64;
         loop {
@@ -508,10 +496,9 @@ pub(crate) fn backfill(conn: &mut Connection) -> Result<(), StoreError> {
                         .execute(params![rowid, pos as i64, rel, target])
                         .map_err(StoreError::during(ctx))?;
                 }
-                for (name, value) in attrs_of(draft.value()) {
-                    attr.execute(params![rowid, name, value])
-                        .map_err(StoreError::during(ctx))?;
-                }
+                attrs
+                    .execute(params![rowid, attrs_of(draft.value())])
+                    .map_err(StoreError::during(ctx))?;
                 filled += 1;
             }
         }

@@ -270,6 +270,18 @@ CREATE TABLE translations (
 CREATE INDEX translations_doc ON translations (doc, lang);
 "#;
 
+/// Version 12: an entry's scalar fields in one JSON column of its row instead of a row each in
+/// `entry_attrs` (seven rows per entry of the import bench: ≈ 13 % of the store thread's time
+/// in an import, docs/benchmarks.md). Booleans that `entry_attrs` kept as 1 and 0 stay numbers.
+const SCHEMA_V12: &str = r#"
+ALTER TABLE entries ADD COLUMN attrs TEXT NOT NULL DEFAULT '{}';
+UPDATE entries
+   SET attrs = (SELECT json_group_object(a.name, a.value)
+                  FROM entry_attrs a WHERE a.entry_rowid = entries.rowid)
+ WHERE rowid IN (SELECT entry_rowid FROM entry_attrs);
+DROP TABLE entry_attrs;
+"#;
+
 /// Every migration, in order. The database's `user_version` counts those applied.
 pub const MIGRATIONS: &[M<'static>] = &[
     M::up(SCHEMA_V1).comment("entries, filter tables, full-text index"),
@@ -283,6 +295,7 @@ pub const MIGRATIONS: &[M<'static>] = &[
     M::up(SCHEMA_V9).comment("endorsements"),
     M::up(SCHEMA_V10).comment("vouches"),
     M::up(SCHEMA_V11).comment("translations"),
+    M::up(SCHEMA_V12).comment("scalar fields in a column of the entry"),
 ];
 
 /// The first schema version with `entry_prev`: a file migrated from before it has its stored
