@@ -313,29 +313,65 @@ enum Screened {
 }
 
 fn check_all(items: Items, now: u64, policy: &Snapshot) -> Checked {
-    items
+    // Refused on their claim (or by the reader) first, never verified; the rest verified
+    // together, so that their signature checks share their last step (`Entry::decode_all`).
+    let pending: Vec<Pending> = items
         .into_iter()
         .map(|item| match item {
-            Ok(bytes) => screen(&bytes, now, policy),
-            Err(reason) => Screened::Refused(Verdict::Rejected(reason)),
+            Ok(bytes) => match refused_claim(&bytes, policy) {
+                Some(verdict) => Pending::Refused(Box::new(verdict)),
+                None => Pending::Line(bytes),
+            },
+            Err(reason) => Pending::Refused(Box::new(Verdict::Rejected(reason))),
+        })
+        .collect();
+    let lines: Vec<&[u8]> = pending
+        .iter()
+        .filter_map(|p| match p {
+            Pending::Line(bytes) => Some(bytes.as_slice()),
+            Pending::Refused(_) => None,
+        })
+        .collect();
+    // One result per line, in order.
+    let mut decoded = Entry::decode_all(&lines).into_iter();
+    pending
+        .into_iter()
+        .filter_map(|p| match p {
+            Pending::Refused(verdict) => Some(Screened::Refused(*verdict)),
+            Pending::Line(_) => decoded.next().map(|result| admit(result, now, policy)),
         })
         .collect()
 }
 
-/// One item through the policy (on its claimed city, then on its verified one) and the checks.
-fn screen(bytes: &[u8], now: u64, policy: &Snapshot) -> Screened {
+/// An item of a chunk before its signature is judged with the chunk's.
+enum Pending {
+    /// To verify.
+    Line(Vec<u8>),
+    /// Refused already, by the reader or on its claimed city (rare: boxed).
+    Refused(Box<Verdict>),
+}
+
+/// The verdict on an entry whose claimed city the policy refuses, read from its bytes without
+/// verifying them; `None` when it is to be verified.
+fn refused_claim(bytes: &[u8], policy: &Snapshot) -> Option<Verdict> {
     if policy.mode() != TrustMode::Open
         && let Some(claim) = Claim::read(bytes)
         && !policy.allows_bytes(&claim.city)
         // A city that is not even a key is left to the full check, which names the field.
         && let Ok(city) = PublicKey::from_bytes(claim.city)
     {
-        return Screened::Refused(Verdict::Untrusted {
+        return Some(Verdict::Untrusted {
             id: claim.id(),
             city,
         });
     }
-    let entry = match check(bytes, now) {
+    None
+}
+
+/// A decoded entry through the clock and the policy (on its verified city); its row derived
+/// here, off the store thread.
+fn admit(decoded: Result<Entry, EntryError>, now: u64, policy: &Snapshot) -> Screened {
+    let entry = match decoded.and_then(|entry| entry.check_clock(now).map(|()| entry)) {
         Ok(entry) => entry,
         Err(reason) => return Screened::Refused(Verdict::Rejected(reason)),
     };
