@@ -71,7 +71,7 @@ fn main() {
         checked as f64 / secs
     );
 
-    // The same, in chunks of 512 lines as the import's workers take them: their signature
+    // The same, in chunks as the import's workers take them: their signature
     // checks share one field inversion (`Entry::decode_all`).
     let file = std::fs::File::open(&bundle_path).expect("open bundle");
     let started = Instant::now();
@@ -79,7 +79,7 @@ fn main() {
     let mut lines = Reader::new(BufReader::with_capacity(1 << 20, file))
         .map(|line| line.expect("read").item.expect("line"));
     loop {
-        let chunk: Vec<Vec<u8>> = lines.by_ref().take(512).collect();
+        let chunk: Vec<Vec<u8>> = lines.by_ref().take(ingest::CHUNK).collect();
         if chunk.is_empty() {
             break;
         }
@@ -91,7 +91,8 @@ fn main() {
     }
     let secs = started.elapsed().as_secs_f64();
     println!(
-        "check only, in chunks of 512 (one thread): {checked} entries in {secs:.2} s = {:.0} entries/s",
+        "check only, in chunks of {} (one thread): {checked} entries in {secs:.2} s = {:.0} entries/s",
+        ingest::CHUNK,
         checked as f64 / secs
     );
 

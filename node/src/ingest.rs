@@ -35,7 +35,7 @@ use crate::time::now_ms;
 use crate::trust::{Policy, Snapshot};
 
 /// Items handed to one verification worker at a time.
-const CHUNK: usize = 512;
+pub const CHUNK: usize = 512;
 /// Entries written to the store in one transaction. Larger batches cost the store thread less
 /// per entry, chiefly because each commit rewrites the pages of the indexes of ids and keys that
 /// the batch touched at random (measured at 100,000 entries: 5,000 per batch took 10–15 % more

@@ -127,152 +127,6 @@ struct WireLine<'a> {
     sig: String,
 }
 
-/// A wire line read up to its signature's verdict: [`Entry::decode`] reads, judges the
-/// signature and closes one; [`Entry::decode_all`] judges many signatures together.
-struct Opened<'a> {
-    bytes: &'a [u8],
-    line: WireLine<'a>,
-    head: Header,
-    id: Id,
-    sig: [u8; 64],
-    /// The signature's check; `None` when it is refused before any arithmetic.
-    check: Option<Check>,
-}
-
-impl<'a> Opened<'a> {
-    /// Everything [`Entry::decode`] does before the signature's verdict.
-    fn read(bytes: &'a [u8]) -> Result<Self, EntryError> {
-        if bytes.len() > MAX_ENTRY_BYTES {
-            return Err(EntryError::TooLarge {
-                len: bytes.len(),
-                max: MAX_ENTRY_BYTES,
-            });
-        }
-        if !canonical::is_canonical(bytes) {
-            // The reference path names the cause (float, order, escape, …).
-            canonical::parse(bytes)?;
-        }
-        // The line is canonical, so the raw text of `head` and `body` is their canonical
-        // encoding: they are hashed and verified as they are, never re-encoded.
-        // Each is read without path tracking first, and again with it to name a problem's path.
-        let line: WireLine = match serde_json::from_slice(bytes) {
-            Ok(line) => line,
-            Err(_) => {
-                serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes))
-                    .map_err(|e| {
-                    let path = e.path().to_string();
-                    shape(&path, &e.into_inner().to_string())
-                })?
-            }
-        };
-        let head: Header = match serde_json::from_str(line.head.get()) {
-            Ok(head) => head,
-            Err(_) => serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(
-                line.head.get(),
-            ))
-            .map_err(|e| {
-                let path = e.path().to_string();
-                shape(&format!("head.{path}"), &e.into_inner().to_string())
-            })?,
-        };
-        if head.v != FORMAT_VERSION {
-            return Err(EntryError::Version(head.v));
-        }
-        // The header must be exactly what this crate would write (no `revises: null`, …), so
-        // that one header has one encoding and one id.
-        let signed = signed_bytes(&head)?;
-        if &signed[SIGNING_DOMAIN.len()..] != line.head.get().as_bytes() {
-            return Err(shape("head", "not in the form this version writes"));
-        }
-        let id = Id::hash(&signed);
-        if line.id != id.to_string() {
-            return Err(EntryError::IdMismatch {
-                claimed: line.id,
-                computed: id,
-            });
-        }
-        let sig = id::parse_hex64(&line.sig)
-            .ok_or_else(|| shape("sig", "expected 128 lowercase hexadecimal characters"))?;
-        let check = head.signer.check(&signed, &sig);
-        Ok(Opened {
-            bytes,
-            line,
-            head,
-            id,
-            sig,
-            check,
-        })
-    }
-
-    /// Everything [`Entry::decode`] does after the signature's verdict.
-    fn close(self, verified: bool) -> Result<Entry, EntryError> {
-        let Opened {
-            bytes,
-            line,
-            head,
-            id,
-            sig,
-            check: _,
-        } = self;
-        if !verified {
-            return Err(EntryError::BadSignature {
-                signer: Box::new(head.signer),
-            });
-        }
-        if let Some(revises) = &head.revises {
-            revises.check()?;
-        }
-        let body_bytes = line.body.get().as_bytes();
-        let body_hash = Id::hash(body_bytes);
-        if body_hash != head.body_hash {
-            return Err(EntryError::BodyHash {
-                claimed: head.body_hash,
-                computed: body_hash,
-            });
-        }
-        if body_bytes.len() as u64 != head.body_len {
-            return Err(EntryError::BodyLen {
-                claimed: head.body_len,
-                computed: body_bytes.len() as u64,
-            });
-        }
-        let body: Value =
-            serde_json::from_slice(body_bytes).map_err(|e| shape("body", &e.to_string()))?;
-        let is_act = match (head.kind.parse::<Kind>(), ActKind::parse(&head.kind)) {
-            (Ok(_), _) => false,
-            (Err(_), Some(_)) => true,
-            (Err(_), None) => return Err(EntryError::UnknownKind(head.kind.clone())),
-        };
-        if body.get("kind").and_then(Value::as_str) != Some(head.kind.as_str()) {
-            let body_kind = body.get("kind").map(|k| k.to_string()).unwrap_or_default();
-            return Err(EntryError::KindMismatch {
-                head: head.kind.clone(),
-                body: body_kind,
-            });
-        }
-        let body = if is_act {
-            if head.revises.is_some() {
-                return Err(shape(
-                    "head.revises",
-                    "an act is never a version of anything",
-                ));
-            }
-            let act = Act::from_value(body)?;
-            act.check_head(&head)?;
-            Body::Act(act)
-        } else {
-            Body::Draft(Draft::from_value(body)?)
-        };
-        Ok(Entry {
-            id,
-            head,
-            sig,
-            body,
-            bytes: bytes.to_vec(),
-        })
-    }
-}
-
 /// What an entry says: a draft of one of the nine content kinds, or an institutional act.
 // Almost every entry is a draft: boxing it would cost an allocation per entry for the sake of
 // the rare, small acts.
@@ -459,6 +313,152 @@ impl Entry {
 
     pub fn into_bytes(self) -> Vec<u8> {
         self.bytes
+    }
+}
+
+/// A wire line read up to its signature's verdict: [`Entry::decode`] reads, judges the
+/// signature and closes one; [`Entry::decode_all`] judges many signatures together.
+struct Opened<'a> {
+    bytes: &'a [u8],
+    line: WireLine<'a>,
+    head: Header,
+    id: Id,
+    sig: [u8; 64],
+    /// The signature's check; `None` when it is refused before any arithmetic.
+    check: Option<Check>,
+}
+
+impl<'a> Opened<'a> {
+    /// Everything [`Entry::decode`] does before the signature's verdict.
+    fn read(bytes: &'a [u8]) -> Result<Self, EntryError> {
+        if bytes.len() > MAX_ENTRY_BYTES {
+            return Err(EntryError::TooLarge {
+                len: bytes.len(),
+                max: MAX_ENTRY_BYTES,
+            });
+        }
+        if !canonical::is_canonical(bytes) {
+            // The reference path names the cause (float, order, escape, …).
+            canonical::parse(bytes)?;
+        }
+        // The line is canonical, so the raw text of `head` and `body` is their canonical
+        // encoding: they are hashed and verified as they are, never re-encoded.
+        // Each is read without path tracking first, and again with it to name a problem's path.
+        let line: WireLine = match serde_json::from_slice(bytes) {
+            Ok(line) => line,
+            Err(_) => {
+                serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(bytes))
+                    .map_err(|e| {
+                    let path = e.path().to_string();
+                    shape(&path, &e.into_inner().to_string())
+                })?
+            }
+        };
+        let head: Header = match serde_json::from_str(line.head.get()) {
+            Ok(head) => head,
+            Err(_) => serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(
+                line.head.get(),
+            ))
+            .map_err(|e| {
+                let path = e.path().to_string();
+                shape(&format!("head.{path}"), &e.into_inner().to_string())
+            })?,
+        };
+        if head.v != FORMAT_VERSION {
+            return Err(EntryError::Version(head.v));
+        }
+        // The header must be exactly what this crate would write (no `revises: null`, …), so
+        // that one header has one encoding and one id.
+        let signed = signed_bytes(&head)?;
+        if &signed[SIGNING_DOMAIN.len()..] != line.head.get().as_bytes() {
+            return Err(shape("head", "not in the form this version writes"));
+        }
+        let id = Id::hash(&signed);
+        if line.id != id.to_string() {
+            return Err(EntryError::IdMismatch {
+                claimed: line.id,
+                computed: id,
+            });
+        }
+        let sig = id::parse_hex64(&line.sig)
+            .ok_or_else(|| shape("sig", "expected 128 lowercase hexadecimal characters"))?;
+        let check = head.signer.check(&signed, &sig);
+        Ok(Opened {
+            bytes,
+            line,
+            head,
+            id,
+            sig,
+            check,
+        })
+    }
+
+    /// Everything [`Entry::decode`] does after the signature's verdict.
+    fn close(self, verified: bool) -> Result<Entry, EntryError> {
+        let Opened {
+            bytes,
+            line,
+            head,
+            id,
+            sig,
+            check: _,
+        } = self;
+        if !verified {
+            return Err(EntryError::BadSignature {
+                signer: Box::new(head.signer),
+            });
+        }
+        if let Some(revises) = &head.revises {
+            revises.check()?;
+        }
+        let body_bytes = line.body.get().as_bytes();
+        let body_hash = Id::hash(body_bytes);
+        if body_hash != head.body_hash {
+            return Err(EntryError::BodyHash {
+                claimed: head.body_hash,
+                computed: body_hash,
+            });
+        }
+        if body_bytes.len() as u64 != head.body_len {
+            return Err(EntryError::BodyLen {
+                claimed: head.body_len,
+                computed: body_bytes.len() as u64,
+            });
+        }
+        let body: Value =
+            serde_json::from_slice(body_bytes).map_err(|e| shape("body", &e.to_string()))?;
+        let is_act = match (head.kind.parse::<Kind>(), ActKind::parse(&head.kind)) {
+            (Ok(_), _) => false,
+            (Err(_), Some(_)) => true,
+            (Err(_), None) => return Err(EntryError::UnknownKind(head.kind.clone())),
+        };
+        if body.get("kind").and_then(Value::as_str) != Some(head.kind.as_str()) {
+            let body_kind = body.get("kind").map(|k| k.to_string()).unwrap_or_default();
+            return Err(EntryError::KindMismatch {
+                head: head.kind.clone(),
+                body: body_kind,
+            });
+        }
+        let body = if is_act {
+            if head.revises.is_some() {
+                return Err(shape(
+                    "head.revises",
+                    "an act is never a version of anything",
+                ));
+            }
+            let act = Act::from_value(body)?;
+            act.check_head(&head)?;
+            Body::Act(act)
+        } else {
+            Body::Draft(Draft::from_value(body)?)
+        };
+        Ok(Entry {
+            id,
+            head,
+            sig,
+            body,
+            bytes: bytes.to_vec(),
+        })
     }
 }
 
