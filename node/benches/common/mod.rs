@@ -2,8 +2,8 @@
 //! French and English, 8 city keys), homes configured for a loopback commons, and small
 //! measuring helpers.
 //!
-//! Included with `mod common;` by `ingest.rs`, `catchup.rs` and `propagation.rs`; not every
-//! bench uses every item.
+//! Included with `mod common;` by `ingest.rs`, `catchup.rs` and `propagation.rs`, and by the
+//! CLI's `import` bench (`#[path]`); not every bench uses every item.
 
 #![allow(dead_code)]
 
@@ -156,6 +156,11 @@ impl Generator {
             en: vocabulary(&WORDS_EN),
             keys: (1..=8u8).map(|s| SecretKey::from_bytes([s; 32])).collect(),
         }
+    }
+
+    /// The public keys of the 8 cities that sign the entries, in their text form.
+    pub fn cities(&self) -> Vec<String> {
+        self.keys.iter().map(|k| k.public().to_string()).collect()
     }
 
     /// The French vocabulary the texts are drawn from (for picking search words).
