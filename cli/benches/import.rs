@@ -6,7 +6,6 @@
 //! Run: `cargo bench -p audacities --bench import` (`AUDACITIES_BENCH_N` for another size,
 //! `AUDACITIES_BENCH_RUNS` for another number of imports, each into a new home).
 
-use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -42,13 +41,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let bundle = dir.path().join("commons.bundle");
     let generator = common::Generator::new();
-    let mut out = std::io::BufWriter::new(std::fs::File::create(&bundle).expect("bundle"));
-    for i in 0..n {
-        out.write_all(&generator.line(i)).expect("write");
-        out.write_all(b"\n").expect("write");
-    }
-    out.flush().expect("flush");
-    drop(out);
+    generator.write_bundle(&bundle, n);
     let bundle = bundle.to_str().expect("utf-8 path");
 
     let mut rates = Vec::new();

@@ -4,7 +4,7 @@
 //!
 //! Run: `cargo bench -p audacities-node --bench ingest` (set `AUDACITIES_BENCH_N` for another size).
 
-use std::io::{BufReader, Write};
+use std::io::BufReader;
 use std::time::Instant;
 
 use audacities_node::Home;
@@ -37,21 +37,11 @@ fn main() {
         curve_backend()
     );
     let dir = tempfile::tempdir().expect("temp dir");
-    let scratch = dir.path().to_path_buf();
     let bundle_path = dir.path().join("commons.bundle");
 
     let started = Instant::now();
     let generator = Generator::new();
-    let mut bundle = std::io::BufWriter::new(std::fs::File::create(&bundle_path).expect("bundle"));
-    let mut bytes = 0usize;
-    for i in 0..n {
-        let line = generator.line(i);
-        bytes += line.len() + 1;
-        bundle.write_all(&line).expect("write");
-        bundle.write_all(b"\n").expect("write");
-    }
-    bundle.flush().expect("flush");
-    drop(bundle);
+    let bytes = generator.write_bundle(&bundle_path, n);
     println!(
         "generated {n} signed entries ({:.1} MB, mean {} B/entry) in {:.1} s",
         bytes as f64 / 1e6,
@@ -145,9 +135,6 @@ fn main() {
         }
     }
 
-    if std::env::var("AUDACITIES_BENCH_KEEP").is_ok() {
-        println!("kept: {}", dir.keep().display());
-    }
     let (frequent, rare) = (generator.frequent_queries(), generator.rare_queries());
     for (label, queries) in [("frequent words", frequent), ("rare words", rare)] {
         let mut times = Vec::new();
@@ -181,10 +168,13 @@ fn main() {
     ))
     .map(|line| line.expect("read").item.expect("line"))
     .collect();
-    let limit = fts_limit::rows_per_second(&lines, &scratch);
+    let limit = fts_limit::rows_per_second(&lines, dir.path());
     println!(
         "the machine's FTS-indexing limit now (SQLite alone: the lines as rows and their texts in FTS5, one transaction, no verification): {limit:.0} rows/s"
     );
+    if std::env::var("AUDACITIES_BENCH_KEEP").is_ok() {
+        println!("kept: {}", dir.keep().display());
+    }
 }
 
 /// CPU time this process has used, user and system, all threads (Linux: `/proc/self/stat`).

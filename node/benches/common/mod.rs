@@ -211,6 +211,22 @@ impl Generator {
         self.entry(i, 1_700_000_000_000 + i).into_bytes()
     }
 
+    /// Writes practices `0..n` to `path` as a bundle (one wire line each); returns its size in
+    /// bytes.
+    pub fn write_bundle(&self, path: &Path, n: u64) -> usize {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::new(std::fs::File::create(path).expect("bundle"));
+        let mut bytes = 0;
+        for i in 0..n {
+            let line = self.line(i);
+            bytes += line.len() + 1;
+            out.write_all(&line).expect("write");
+            out.write_all(b"\n").expect("write");
+        }
+        out.flush().expect("flush");
+        bytes
+    }
+
     /// A governance practice of about 2 KB signed, in French and English.
     fn draft(&self, i: u64) -> Draft {
         let (fr, en) = (&self.fr, &self.en);
