@@ -11,7 +11,8 @@ use super::actor::Actor;
 use super::actor_relation::ActorRelation;
 use super::case_study::CaseStudy;
 use super::check::Checker;
-use super::deser::Session;
+use super::common::COMMON_FIELDS;
+use super::deser::{self, Session};
 use super::governance_practice::GovernancePractice;
 use super::indicator::Indicator;
 use super::method::Method;
@@ -50,6 +51,24 @@ macro_rules! each {
     };
 }
 
+/// The variant of `Content` for `$kind`, its struct read by `$read` (an `Option` of the struct,
+/// whose type is inferred from the variant): `None` when `$read` gives `None`.
+macro_rules! by_kind {
+    ($kind:expr, $read:expr) => {
+        Some(match $kind {
+            Kind::CaseStudy => Content::CaseStudy($read?),
+            Kind::Scenario => Content::Scenario($read?),
+            Kind::GovernancePractice => Content::GovernancePractice($read?),
+            Kind::Actor => Content::Actor($read?),
+            Kind::ActorRelation => Content::ActorRelation($read?),
+            Kind::Skill => Content::Skill($read?),
+            Kind::Method => Content::Method($read?),
+            Kind::Indicator => Content::Indicator($read?),
+            Kind::Recommendation => Content::Recommendation($read?),
+        })
+    };
+}
+
 impl Content {
     pub fn kind(&self) -> Kind {
         match self {
@@ -74,17 +93,18 @@ impl Content {
         ) -> Option<T> {
             session.deserialize(fields, true)
         }
-        Some(match kind {
-            Kind::CaseStudy => Content::CaseStudy(read(fields, session)?),
-            Kind::Scenario => Content::Scenario(read(fields, session)?),
-            Kind::GovernancePractice => Content::GovernancePractice(read(fields, session)?),
-            Kind::Actor => Content::Actor(read(fields, session)?),
-            Kind::ActorRelation => Content::ActorRelation(read(fields, session)?),
-            Kind::Skill => Content::Skill(read(fields, session)?),
-            Kind::Method => Content::Method(read(fields, session)?),
-            Kind::Indicator => Content::Indicator(read(fields, session)?),
-            Kind::Recommendation => Content::Recommendation(read(fields, session)?),
-        })
+        by_kind!(kind, read(fields, session))
+    }
+
+    /// Reads the kind's fields straight from the draft's members, when they have no problem
+    /// (see [`deser::read_members`]); `None` otherwise, and [`Content::deserialize`] names them.
+    pub(crate) fn read_valid(kind: Kind, draft: &Value) -> Option<Self> {
+        fn read<T: DeserializeOwned + Serialize>(draft: &Value) -> Option<T> {
+            deser::read_members(draft, |name| {
+                name != "kind" && !COMMON_FIELDS.contains(&name)
+            })
+        }
+        by_kind!(kind, read(draft))
     }
 
     /// The semantic rules of the kind.

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::de::value::MapDeserializer;
 use serde_json::Value;
 use serde_path_to_error::Segment;
 
@@ -20,6 +21,7 @@ use crate::draft::Problem;
 
 use super::check::{problem, quote};
 use super::common::COMMON_FIELDS;
+use super::shape;
 
 /// How many times one struct is re-read after removing a faulty part, at most.
 const MAX_ROUNDS: usize = 128;
@@ -564,6 +566,25 @@ impl Session {
     }
 }
 
+/// Reads `T` from the members of the object `draft` that `select` keeps, as
+/// [`Session::deserialize`] reads it from an object of those members alone, without copying
+/// them; `None` when `Session::deserialize` would report any problem (serde's, or a shape that
+/// `check_shape` refuses). The path of drafts with no problem.
+pub(crate) fn read_members<T: DeserializeOwned + Serialize>(
+    draft: &Value,
+    select: impl Fn(&str) -> bool,
+) -> Option<T> {
+    let members = draft
+        .as_object()?
+        .iter()
+        .filter(|(name, _)| select(name))
+        .map(|(name, member)| (name.as_str(), member));
+    let typed = T::deserialize(MapDeserializer::<_, serde_json::Error>::new(members)).ok()?;
+    // `T`'s fields are among the selected members, so looking them up in the whole object
+    // finds the same values.
+    shape::matches(&typed, draft).then_some(typed)
+}
+
 type Words = (&'static str, &'static str);
 
 fn json_type(value: &Value) -> Words {
@@ -609,7 +630,7 @@ fn shape_mismatches(
 }
 
 /// True if `value` holds no `null`, no float and no integer outside ±(2^53 − 1).
-fn is_clean(value: &Value) -> bool {
+pub(crate) fn is_clean(value: &Value) -> bool {
     match value {
         Value::Null => false,
         Value::Number(n) => match (n.as_u64(), n.as_i64()) {

@@ -21,6 +21,7 @@ mod method;
 mod recommendation;
 mod scenario;
 pub mod schema;
+mod shape;
 mod skill;
 pub mod vocab;
 
