@@ -62,10 +62,7 @@ impl Items<'_> {
     fn item<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Differs> {
         let at = self.next;
         self.next += 1;
-        match self.input.get(at) {
-            Some(input) => value.serialize(Shape(input)),
-            None => Ok(()),
-        }
+        against(self.input.get(at), value)
     }
 }
 
@@ -77,17 +74,30 @@ struct Members<'a> {
     pending: Option<&'a Value>,
 }
 
-impl<'a> Members<'a> {
-    fn member<T: Serialize + ?Sized>(
-        &self,
-        input: Option<&'a Value>,
-        value: &T,
-    ) -> Result<(), Differs> {
-        match input {
-            Some(input) => value.serialize(Shape(input)),
-            None => Ok(()),
-        }
+/// Checks `value` against the input at the same place, if the input has anything there.
+fn against<T: Serialize + ?Sized>(input: Option<&Value>, value: &T) -> Result<(), Differs> {
+    match input {
+        Some(input) => value.serialize(Shape(input)),
+        None => Ok(()),
     }
+}
+
+/// Serializer methods that refuse their value (`Err(Differs)`), by name and argument types.
+macro_rules! refuse {
+    ($($method:ident($($arg:ty),*) -> $out:ty;)*) => {$(
+        fn $method(self, $(_: $arg),*) -> Result<$out, Differs> {
+            Err(Differs)
+        }
+    )*};
+}
+
+/// Serializer methods for integers, which must stand where the input has a number.
+macro_rules! numbers {
+    ($($method:ident($arg:ty);)*) => {$(
+        fn $method(self, _: $arg) -> Result<(), Differs> {
+            self.number()
+        }
+    )*};
 }
 
 impl<'a> ser::Serializer for Shape<'a> {
@@ -105,44 +115,17 @@ impl<'a> ser::Serializer for Shape<'a> {
         self.expect(self.0.is_boolean())
     }
 
-    fn serialize_i8(self, _: i8) -> Result<(), Differs> {
-        self.number()
-    }
-
-    fn serialize_i16(self, _: i16) -> Result<(), Differs> {
-        self.number()
-    }
-
-    fn serialize_i32(self, _: i32) -> Result<(), Differs> {
-        self.number()
-    }
-
-    fn serialize_i64(self, _: i64) -> Result<(), Differs> {
-        self.number()
-    }
-
-    fn serialize_i128(self, _: i128) -> Result<(), Differs> {
-        self.number()
-    }
-
-    fn serialize_u8(self, _: u8) -> Result<(), Differs> {
-        self.number()
-    }
-
-    fn serialize_u16(self, _: u16) -> Result<(), Differs> {
-        self.number()
-    }
-
-    fn serialize_u32(self, _: u32) -> Result<(), Differs> {
-        self.number()
-    }
-
-    fn serialize_u64(self, _: u64) -> Result<(), Differs> {
-        self.number()
-    }
-
-    fn serialize_u128(self, _: u128) -> Result<(), Differs> {
-        self.number()
+    numbers! {
+        serialize_i8(i8);
+        serialize_i16(i16);
+        serialize_i32(i32);
+        serialize_i64(i64);
+        serialize_i128(i128);
+        serialize_u8(u8);
+        serialize_u16(u16);
+        serialize_u32(u32);
+        serialize_u64(u64);
+        serialize_u128(u128);
     }
 
     // A float that is not finite becomes `null` in a `Value`: not followed here.
@@ -160,10 +143,6 @@ impl<'a> ser::Serializer for Shape<'a> {
 
     fn serialize_str(self, _: &str) -> Result<(), Differs> {
         self.expect(self.0.is_string())
-    }
-
-    fn serialize_bytes(self, _: &[u8]) -> Result<(), Differs> {
-        Err(Differs)
     }
 
     fn serialize_none(self) -> Result<(), Differs> {
@@ -224,16 +203,6 @@ impl<'a> ser::Serializer for Shape<'a> {
         self.serialize_seq(Some(len))
     }
 
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, Differs> {
-        Err(Differs)
-    }
-
     fn serialize_map(self, _: Option<usize>) -> Result<Members<'a>, Differs> {
         match self.0 {
             Value::Object(input) => Ok(Members {
@@ -248,55 +217,37 @@ impl<'a> ser::Serializer for Shape<'a> {
         self.serialize_map(Some(len))
     }
 
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, Differs> {
-        Err(Differs)
+    // Forms the model does not use: the full way judges them.
+    refuse! {
+        serialize_bytes(&[u8]) -> ();
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
     }
 }
 
-impl ser::SerializeSeq for Items<'_> {
-    type Ok = ();
-    type Error = Differs;
+/// The three ways serde writes a list, each an item at a time.
+macro_rules! items {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for Items<'_> {
+            type Ok = ();
+            type Error = Differs;
 
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Differs> {
-        self.item(value)
-    }
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Differs> {
+                self.item(value)
+            }
 
-    fn end(self) -> Result<(), Differs> {
-        Ok(())
-    }
+            fn end(self) -> Result<(), Differs> {
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Items<'_> {
-    type Ok = ();
-    type Error = Differs;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Differs> {
-        self.item(value)
-    }
-
-    fn end(self) -> Result<(), Differs> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for Items<'_> {
-    type Ok = ();
-    type Error = Differs;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Differs> {
-        self.item(value)
-    }
-
-    fn end(self) -> Result<(), Differs> {
-        Ok(())
-    }
-}
+items!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 impl ser::SerializeMap for Members<'_> {
     type Ok = ();
@@ -309,7 +260,7 @@ impl ser::SerializeMap for Members<'_> {
 
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Differs> {
         let input = self.pending.take();
-        self.member(input, value)
+        against(input, value)
     }
 
     fn end(self) -> Result<(), Differs> {
@@ -326,7 +277,7 @@ impl ser::SerializeStruct for Members<'_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), Differs> {
-        self.member(self.input.get(key), value)
+        against(self.input.get(key), value)
     }
 
     fn end(self) -> Result<(), Differs> {
@@ -340,13 +291,13 @@ struct Key<'a>(&'a serde_json::Map<String, Value>);
 impl<'a> ser::Serializer for Key<'a> {
     type Ok = Option<&'a Value>;
     type Error = Differs;
-    type SerializeSeq = Impossible<Option<&'a Value>, Differs>;
-    type SerializeTuple = Impossible<Option<&'a Value>, Differs>;
-    type SerializeTupleStruct = Impossible<Option<&'a Value>, Differs>;
-    type SerializeTupleVariant = Impossible<Option<&'a Value>, Differs>;
-    type SerializeMap = Impossible<Option<&'a Value>, Differs>;
-    type SerializeStruct = Impossible<Option<&'a Value>, Differs>;
-    type SerializeStructVariant = Impossible<Option<&'a Value>, Differs>;
+    type SerializeSeq = Impossible<Self::Ok, Differs>;
+    type SerializeTuple = Impossible<Self::Ok, Differs>;
+    type SerializeTupleStruct = Impossible<Self::Ok, Differs>;
+    type SerializeTupleVariant = Impossible<Self::Ok, Differs>;
+    type SerializeMap = Impossible<Self::Ok, Differs>;
+    type SerializeStruct = Impossible<Self::Ok, Differs>;
+    type SerializeStructVariant = Impossible<Self::Ok, Differs>;
 
     fn serialize_str(self, v: &str) -> Result<Self::Ok, Differs> {
         Ok(self.0.get(v))
@@ -360,65 +311,10 @@ impl<'a> ser::Serializer for Key<'a> {
         value.serialize(self)
     }
 
-    fn serialize_bool(self, _: bool) -> Result<Self::Ok, Differs> {
-        Err(Differs)
-    }
-    fn serialize_i8(self, _: i8) -> Result<Self::Ok, Differs> {
-        Err(Differs)
-    }
-    fn serialize_i16(self, _: i16) -> Result<Self::Ok, Differs> {
-        Err(Differs)
-    }
-    fn serialize_i32(self, _: i32) -> Result<Self::Ok, Differs> {
-        Err(Differs)
-    }
-    fn serialize_i64(self, _: i64) -> Result<Self::Ok, Differs> {
-        Err(Differs)
-    }
-    fn serialize_u8(self, _: u8) -> Result<Self::Ok, Differs> {
-        Err(Differs)
-    }
-    fn serialize_u16(self, _: u16) -> Result<Self::Ok, Differs> {
-        Err(Differs)
-    }
-    fn serialize_u32(self, _: u32) -> Result<Self::Ok, Differs> {
-        Err(Differs)
-    }
-    fn serialize_u64(self, _: u64) -> Result<Self::Ok, Differs> {
-        Err(Differs)
-    }
-    fn serialize_f32(self, _: f32) -> Result<Self::Ok, Differs> {
-        Err(Differs)
-    }
-    fn serialize_f64(self, _: f64) -> Result<Self::Ok, Differs> {
-        Err(Differs)
-    }
-    fn serialize_char(self, _: char) -> Result<Self::Ok, Differs> {
-        Err(Differs)
-    }
-    fn serialize_bytes(self, _: &[u8]) -> Result<Self::Ok, Differs> {
-        Err(Differs)
-    }
-    fn serialize_none(self) -> Result<Self::Ok, Differs> {
-        Err(Differs)
-    }
     fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<Self::Ok, Differs> {
         Err(Differs)
     }
-    fn serialize_unit(self) -> Result<Self::Ok, Differs> {
-        Err(Differs)
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<Self::Ok, Differs> {
-        Err(Differs)
-    }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-    ) -> Result<Self::Ok, Differs> {
-        Err(Differs)
-    }
+
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
         self,
         _: &'static str,
@@ -428,41 +324,31 @@ impl<'a> ser::Serializer for Key<'a> {
     ) -> Result<Self::Ok, Differs> {
         Err(Differs)
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, Differs> {
-        Err(Differs)
-    }
-    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, Differs> {
-        Err(Differs)
-    }
-    fn serialize_tuple_struct(
-        self,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleStruct, Differs> {
-        Err(Differs)
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeTupleVariant, Differs> {
-        Err(Differs)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Differs> {
-        Err(Differs)
-    }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, Differs> {
-        Err(Differs)
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: usize,
-    ) -> Result<Self::SerializeStructVariant, Differs> {
-        Err(Differs)
+
+    refuse! {
+        serialize_bool(bool) -> Self::Ok;
+        serialize_i8(i8) -> Self::Ok;
+        serialize_i16(i16) -> Self::Ok;
+        serialize_i32(i32) -> Self::Ok;
+        serialize_i64(i64) -> Self::Ok;
+        serialize_u8(u8) -> Self::Ok;
+        serialize_u16(u16) -> Self::Ok;
+        serialize_u32(u32) -> Self::Ok;
+        serialize_u64(u64) -> Self::Ok;
+        serialize_f32(f32) -> Self::Ok;
+        serialize_f64(f64) -> Self::Ok;
+        serialize_char(char) -> Self::Ok;
+        serialize_bytes(&[u8]) -> Self::Ok;
+        serialize_none() -> Self::Ok;
+        serialize_unit() -> Self::Ok;
+        serialize_unit_struct(&'static str) -> Self::Ok;
+        serialize_unit_variant(&'static str, u32, &'static str) -> Self::Ok;
+        serialize_seq(Option<usize>) -> Self::SerializeSeq;
+        serialize_tuple(usize) -> Self::SerializeTuple;
+        serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+        serialize_map(Option<usize>) -> Self::SerializeMap;
+        serialize_struct(&'static str, usize) -> Self::SerializeStruct;
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
     }
 }
